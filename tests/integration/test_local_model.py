@@ -1,0 +1,135 @@
+"""The real embedded model: SmolLM2-135M-Instruct served by llama-cpp-python on loopback."""
+
+import os
+import signal
+
+import pytest
+
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.local_model import LocalModelServer, find_model_file
+from chat_core.providers import ChatProvider
+from chat_core.settings import load_settings
+from chat_core.tokens import VocabularyCounter
+from chat_core.turn import plan_turn, record_reply
+from tests.conftest import DETERMINISTIC
+
+
+@pytest.fixture(scope="module")
+def counter(model_path):
+    return VocabularyCounter(str(model_path))
+
+
+@pytest.fixture
+def local(local_server, counter):
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "48"})
+    return settings, ChatProvider(settings, base_url=local_server.ensure_running(), counter=counter)
+
+
+def ask(settings, provider, conversation, text):
+    plan = plan_turn(
+        settings,
+        provider,
+        system="You are a helpful assistant.",
+        examples=[],
+        history=conversation.history(),
+        user_text=text,
+    )
+    conversation.add_user(text)
+    stream = provider.stream(plan.request)
+    chunks = list(stream)
+    record_reply(conversation, stream)
+    return plan, stream, chunks
+
+
+def test_the_embedded_model_streams_a_reply_with_usage(local):
+    settings, provider = local
+    _, stream, chunks = ask(settings, provider, Conversation(), "What is the capital of France?")
+    result = stream.result
+    assert len(chunks) > 1
+    assert result.text.strip()
+    assert result.finish_reason in ("stop", "length")
+    assert result.status in ("complete", "length")
+    assert result.usage.prompt_tokens > 10 and result.usage.completion_tokens > 0
+    assert result.usage.source in ("server", "tokenizer")
+    assert 0 < result.time_to_first_token <= result.total_time
+
+
+def test_temperature_zero_with_a_seed_gives_the_same_reply_twice(local):
+    settings, provider = local
+    first = ask(settings, provider, Conversation(), "Name a colour.")[1].result.text
+    second = ask(settings, provider, Conversation(), "Name a colour.")[1].result.text
+    assert first == second
+
+
+def test_the_second_turn_resends_the_first(local):
+    settings, provider = local
+    conversation = Conversation()
+    ask(settings, provider, conversation, "My name is Ada.")
+    plan, stream, _ = ask(settings, provider, conversation, "What is my name?")
+    sent = plan.request.messages
+    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert sent[1]["content"] == "My name is Ada."
+    assert sent[2]["content"] == conversation.entries[1].content
+    assert stream.result.text.strip()
+
+
+def test_a_300_turn_conversation_never_overflows_the_context(local):
+    settings, provider = local
+    conversation = Conversation()
+    for index in range(300):
+        conversation.add_user(f"Turn {index}: tell me something about the number {index}, please.")
+        conversation.add_reply(f"The number {index} is a fine number with many interesting properties.", "complete")
+    plan, stream, _ = ask(settings, provider, conversation, "Summarise our talk in one sentence.")
+    assert len(plan.budget.dropped) > 400
+    assert plan.budget.prompt_tokens <= settings.context_window - settings.max_tokens
+    assert stream.result.status in ("complete", "length")
+    assert stream.result.usage.prompt_tokens <= settings.context_window - settings.max_tokens
+
+
+def test_the_vocabulary_count_matches_what_the_server_counts(local):
+    settings, provider = local
+    plan, stream, _ = ask(settings, provider, Conversation(), "Hello!")
+    assert stream.result.usage.source == "tokenizer"
+    reply = provider.client.chat.completions.create(
+        messages=plan.request.messages, max_tokens=1, **{"model": settings.model}
+    )
+    assert abs(plan.budget.prompt_tokens - reply.usage.prompt_tokens) <= 8
+    assert plan.budget.prompt_tokens >= reply.usage.prompt_tokens
+
+
+def test_a_killed_server_is_restarted_on_the_next_request(model_path, counter):
+    server = LocalModelServer(model_path, context=1024)
+    try:
+        first_url = server.ensure_running()
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        assert not server.is_running()
+        second_url = server.ensure_running()
+        assert server.starts == 2
+        settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "16"})
+        provider = ChatProvider(settings, base_url=second_url, counter=counter)
+        _, stream, _ = ask(settings, provider, Conversation(), "Hi")
+        assert stream.result.text
+        assert first_url.startswith("http://127.0.0.1:")
+    finally:
+        server.stop()
+    assert not server.is_running()
+
+
+def test_a_missing_model_file_says_what_to_do(tmp_path):
+    with pytest.raises(ChatError) as caught:
+        find_model_file(str(tmp_path / "missing.gguf"))
+    assert caught.value.kind == "local_model"
+    assert "CHAT_LOCAL_MODEL_PATH" in caught.value.message
+
+
+def test_a_server_that_cannot_start_explains_why(tmp_path):
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    server = LocalModelServer(broken, startup_timeout=60)
+    with pytest.raises(ChatError) as caught:
+        server.ensure_running()
+    assert caught.value.kind == "local_model"
+    assert "could not start" in caught.value.message
+    assert not server.is_running()
