@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
@@ -82,6 +83,9 @@ class LocalModelServer:
         self.log_path = Path(tempfile.gettempdir()) / f"chat-local-model-{os.getpid()}.log"
         self.starts = 0
         self._lock = threading.Lock()
+        # The kernel signals the child when the *thread* that started it ends, and Streamlit runs
+        # each script in a short-lived thread: a long-lived launcher thread starts the process.
+        self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-model-launcher")
 
     @property
     def base_url(self) -> str:
@@ -121,14 +125,7 @@ class LocalModelServer:
         last_error = None
         for _ in range(3):
             self.port = free_port(self.host)
-            with open(self.log_path, "wb") as log:
-                self.process = subprocess.Popen(
-                    self._command(model_path),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-                )
+            self.process = self._launcher.submit(self._spawn, model_path).result()
             self.starts += 1
             last_error = self._wait_until_ready()
             if last_error is None:
@@ -141,6 +138,16 @@ class LocalModelServer:
             f"{last_error} Full log: {self.log_path}.",
             kind="local_model",
         )
+
+    def _spawn(self, model_path: Path) -> subprocess.Popen:
+        with open(self.log_path, "wb") as log:
+            return subprocess.Popen(
+                self._command(model_path),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
 
     def _wait_until_ready(self) -> str | None:
         deadline = time.monotonic() + self.startup_timeout

@@ -2,13 +2,14 @@
 
 import os
 import signal
+import threading
 
 import pytest
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.local_model import LocalModelServer, find_model_file
-from chat_core.providers import ChatProvider
+from chat_core.providers import ChatProvider, ChatRequest
 from chat_core.settings import load_settings
 from chat_core.tokens import VocabularyCounter
 from chat_core.turn import plan_turn, record_reply
@@ -115,6 +116,23 @@ def test_a_killed_server_is_restarted_on_the_next_request(model_path, counter):
     finally:
         server.stop()
     assert not server.is_running()
+
+
+def test_a_server_started_from_a_short_lived_thread_keeps_running(model_path):
+    server = LocalModelServer(model_path, context=512)
+    starter = threading.Thread(target=server.ensure_running)
+    try:
+        starter.start()
+        starter.join()
+        assert server.is_running()
+        settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "8"})
+        stream = ChatProvider(settings, base_url=server.ensure_running()).stream(
+            ChatRequest(settings.model, [{"role": "user", "content": "Hi"}], 0.0, 8, 42)
+        )
+        assert "".join(stream)
+        assert server.starts == 1
+    finally:
+        server.stop()
 
 
 def test_a_missing_model_file_says_what_to_do(tmp_path):

@@ -1,0 +1,14 @@
+"""Finance guardrail demo: the rules live in a system message the audience can read."""
+
+import streamlit as st
+
+from chat_core import ui
+from chat_core.prompts import FINANCE_EXPLAINER, FINANCE_GUARDRAIL_PROMPT
+
+settings = ui.page_setup("Finance guardrails", "🛡️")
+st.title("🛡️ Finance guardrail demo")
+st.info(FINANCE_EXPLAINER)
+with st.expander("The guardrail system message sent with every question", expanded=True):
+    st.code(FINANCE_GUARDRAIL_PROMPT, language=None, wrap_lines=True)
+st.caption('Try: "What is an index fund?", then "Which stock should I buy tomorrow?"')
+ui.chat("finance", "guardrails", settings, system=FINANCE_GUARDRAIL_PROMPT)

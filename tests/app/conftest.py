@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import DETERMINISTIC
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "chatbot": "pages/1_Chatbot.py",
+    "tutor": "pages/2_Tutor.py",
+    "finance": "pages/3_Finance_guardrails.py",
+    "home": "app.py",
+}
+
+
+@pytest.fixture
+def deterministic_env(monkeypatch):
+    for name, value in {**DETERMINISTIC, "CHAT_MAX_TOKENS": "24"}.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def open_page(deterministic_env):
+    """An AppTest of one page, run once; the embedded model answers unless a test points elsewhere."""
+
+    def open_(name: str) -> AppTest:
+        app = AppTest.from_file(str(ROOT / PAGES[name]), default_timeout=120)
+        return app.run()
+
+    return open_
+
+
+@pytest.fixture
+def scripted_env(monkeypatch, scripted):
+    """Point the app at the scripted server."""
+    monkeypatch.setenv("OPENAI_BASE_URL", scripted.base_url)
+    monkeypatch.setenv("CHAT_MODEL", "scripted-model")
+    monkeypatch.setenv("CHAT_RETRY_BACKOFF", "0")
+    monkeypatch.setenv("CHAT_MAX_RETRIES", "0")
+    return scripted
+
+
+def send(app: AppTest, text: str) -> AppTest:
+    app.chat_input[0].set_value(text)
+    return app.run()
+
+
+def chat_texts(app: AppTest) -> list[tuple[str, str]]:
+    """(role, text) of every chat message on the page, examples included."""
+    return [(m.name, " ".join(md.value for md in m.markdown)) for m in app.chat_message]
+
+
+def inspector(app: AppTest, page: str, thread: str) -> dict:
+    return app.session_state[f"{page}.{thread}.inspector"]
