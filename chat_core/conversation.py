@@ -27,9 +27,32 @@ class Entry:
 
 @dataclass
 class Conversation:
-    """The ordered entries of one thread, with the edits a chat page offers."""
+    """The ordered entries of one thread, with the edits a chat page offers.
+
+    `synced` counts the leading entries already in the database; `truncate_to` marks where a
+    rewind cut entries that the database still holds. Both let a save that failed be redone later.
+    """
 
     entries: list[Entry] = field(default_factory=list)
+    id: str | None = None
+    synced: int = 0
+    truncate_to: int | None = None
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the database is behind what the page shows."""
+        return self.truncate_to is not None or self.synced < len(self.entries)
+
+    def mark_saved(self) -> None:
+        """Everything shown is now in the database."""
+        self.synced = len(self.entries)
+        self.truncate_to = None
+
+    def _cut(self, index: int) -> None:
+        del self.entries[index:]
+        if self.synced > index:
+            self.truncate_to = index if self.truncate_to is None else min(self.truncate_to, index)
+            self.synced = index
 
     def history(self) -> list[Message]:
         """The turns resent to the model: every user message and every reply with text."""
@@ -70,10 +93,10 @@ class Conversation:
         for index in range(len(self.entries) - 1, -1, -1):
             if self.entries[index].role == "user":
                 text = self.entries[index].content
-                del self.entries[index:]
+                self._cut(index)
                 return text
         return None
 
     def clear(self) -> None:
         """Forget every entry."""
-        self.entries.clear()
+        self._cut(0)

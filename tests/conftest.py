@@ -1,9 +1,13 @@
 import os
+import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from chat_core.local_model import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
+from chat_core.store import Store, make_engine
+from tests.support.postgres import PostgresServer, postgres_bin
 from tests.support.scripted_server import ScriptedServer
 
 DETERMINISTIC = {"CHAT_TEMPERATURE": "0", "CHAT_SEED": "42"}
@@ -54,3 +58,47 @@ def no_dotenv(monkeypatch, tmp_path):
     for name in list(os.environ):
         if name.startswith(("OPENAI_", "CHAT_")) and name != "CHAT_ENV_FILE":
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session; skipped locally without one, never in CI."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed; .ci/run must install Debian's postgresql package")
+        pytest.skip("no PostgreSQL server binaries here (apt-get install postgresql)")
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """A fresh, empty database on the session's PostgreSQL server."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield postgres.url(name)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The same tests against a SQLite file and a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'chats.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(database_url):
+    """A migrated store on each backend."""
+    engine = make_engine(database_url)
+    store = Store(engine)
+    store.migrate()
+    yield store
+    engine.dispose()

@@ -1,0 +1,169 @@
+"""Conversations out as JSON, Markdown or a runnable openai script, and back in from JSON."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.messages import ROLES, Message, make_message
+
+FORMAT = "chat-lab.conversation"
+MAX_IMPORT_BYTES = 2_000_000
+MAX_IMPORT_MESSAGES = 5_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A conversation with what it needs to be sent again: its fixed messages and its settings."""
+
+    title: str
+    page: str
+    thread: str
+    fixed: list[Message]
+    conversation: Conversation
+    settings: dict = field(default_factory=dict)
+
+    def messages(self) -> list[Message]:
+        """The exact `messages` list of the conversation so far, system prompt and examples first."""
+        return [*self.fixed, *self.conversation.history()]
+
+
+def to_json(snapshot: Snapshot) -> str:
+    """The messages list, usable as is with the chat completions API, plus metadata to import it again."""
+    document = {
+        "format": FORMAT,
+        "version": 1,
+        "messages": snapshot.messages(),
+        "metadata": {
+            "title": snapshot.title,
+            "page": snapshot.page,
+            "thread": snapshot.thread,
+            "fixed_messages": len(snapshot.fixed),
+            "settings": snapshot.settings,
+            "statuses": [e.status for e in snapshot.conversation.entries if e.content.strip()],
+            "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def to_markdown(snapshot: Snapshot) -> str:
+    """A readable transcript."""
+    lines = [f"# {snapshot.title}", "", f"*{snapshot.page} · {snapshot.thread}*", ""]
+    for message in snapshot.fixed:
+        label = "System" if message["role"] == "system" else f"Example ({message['role']})"
+        lines += [f"**{label}:**", "", message["content"], ""]
+    for entry in snapshot.conversation.entries:
+        if entry.content.strip():
+            note = f" *({entry.note})*" if entry.note else ""
+            lines += [f"**{entry.role.capitalize()}:**{note}", "", entry.content, ""]
+    return "\n".join(lines)
+
+
+def to_python(snapshot: Snapshot) -> str:
+    """A script that sends this conversation's next request with the openai SDK."""
+    settings = snapshot.settings
+    params = {"model": settings.get("model", "gpt-4o-mini")}
+    params.update({k: settings[k] for k in ("temperature", "max_tokens") if k in settings})
+    base_url = settings.get("base_url")
+    return f'''"""Continue the conversation "{snapshot.title}" with the openai SDK.
+
+Run: python this_file.py "your next message"
+The API key and server come from OPENAI_API_KEY and OPENAI_BASE_URL, as for the app.
+"""
+
+import os
+import sys
+
+from openai import OpenAI
+
+messages = {json.dumps(snapshot.messages(), indent=4, ensure_ascii=False)}
+
+question = sys.argv[1] if len(sys.argv) > 1 else input("Your next message: ")
+messages.append({{"role": "user", "content": question}})
+
+client = OpenAI(
+    api_key=os.environ.get("OPENAI_API_KEY", "not-needed"),
+    base_url=os.environ.get("OPENAI_BASE_URL", {base_url!r}),
+)
+stream = client.chat.completions.create(messages=messages, stream=True, **{params!r})
+for chunk in stream:
+    if chunk.choices and chunk.choices[0].delta.content:
+        print(chunk.choices[0].delta.content, end="", flush=True)
+print()
+'''
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A conversation read from a JSON export, ready to continue."""
+
+    title: str
+    page: str | None
+    thread: str | None
+    system: str | None
+    conversation: Conversation
+    settings: dict
+
+
+def _refuse(message: str, hint: str = "Import a JSON file exported by this app, or a chat-completions messages list."):
+    return ChatError(message, hint, kind="import")
+
+
+def parse_import(data: bytes) -> Imported:
+    """Read an exported conversation; anything malformed is refused with a clear error."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise _refuse(f"That file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,}.", "Import a smaller file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse("That file is not UTF-8 text.", "Save it as UTF-8 JSON and try again.") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _refuse(f"That file is not valid JSON (line {exc.lineno}, column {exc.colno}).") from None
+    metadata = {}
+    if isinstance(document, dict):
+        metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+        document = document.get("messages")
+    if not isinstance(document, list) or not document:
+        raise _refuse("The file has no list of messages.")
+    if len(document) > MAX_IMPORT_MESSAGES:
+        raise _refuse(f"The file has {len(document):,} messages; the limit is {MAX_IMPORT_MESSAGES:,}.")
+    messages = [_checked(index, item) for index, item in enumerate(document)]
+    fixed = metadata.get("fixed_messages")
+    fixed = fixed if isinstance(fixed, int) and 0 <= fixed <= len(messages) else int(messages[0]["role"] == "system")
+    system = messages[0]["content"] if messages[0]["role"] == "system" else None
+    if any(m["role"] == "system" for m in messages[fixed:]):
+        raise _refuse("A system message may only come first.")
+    conversation = Conversation()
+    for message in messages[fixed:]:
+        if message["role"] == "user":
+            conversation.add_user(message["content"])
+        else:
+            conversation.add_reply(message["content"], "complete")
+    first_user = conversation.last_user_text() and next(e.content for e in conversation.entries if e.role == "user")
+    return Imported(
+        title=str(metadata.get("title") or first_user or "Imported conversation"),
+        page=metadata.get("page") if isinstance(metadata.get("page"), str) else None,
+        thread=metadata.get("thread") if isinstance(metadata.get("thread"), str) else None,
+        system=system,
+        conversation=conversation,
+        settings=metadata.get("settings") if isinstance(metadata.get("settings"), dict) else {},
+    )
+
+
+def _checked(index: int, item: object) -> Message:
+    if not isinstance(item, dict) or "role" not in item or "content" not in item:
+        raise _refuse(f"Message {index + 1} is not an object with a role and content.")
+    if item["role"] not in ROLES:
+        raise _refuse(
+            f"Message {index + 1} has the unknown role {str(item['role'])[:40]!r}.", f"Roles: {', '.join(ROLES)}."
+        )
+    try:
+        return make_message(item["role"], item["content"])
+    except ChatError as error:
+        raise _refuse(f"Message {index + 1}: {error.message}") from None

@@ -1,0 +1,299 @@
+"""Conversations in a real database (SQLite by default, PostgreSQL by URL), with versioned migrations."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from chat_core.conversation import Conversation, Entry
+from chat_core.errors import ChatError
+
+MIGRATIONS: list[Callable[[Connection], None]] = []
+
+
+def migration(step: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    """Register the next schema version's upgrade; versions count up in the order they are defined."""
+    MIGRATIONS.append(step)
+    return step
+
+
+@migration
+def m001_conversations_and_messages(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE conversations ("
+        " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, page VARCHAR(40) NOT NULL,"
+        " thread VARCHAR(200) NOT NULL, title VARCHAR(200) NOT NULL,"
+        " created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE messages ("
+        " conversation_id VARCHAR(36) NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, role VARCHAR(20) NOT NULL, content TEXT NOT NULL,"
+        " status VARCHAR(20) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (conversation_id, position))"
+    )
+
+
+@migration
+def m002_settings_errors_and_figures(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE conversations ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'")
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN error TEXT")
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+    conn.exec_driver_sql("CREATE INDEX conversations_by_owner ON conversations (owner, updated_at)")
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+metadata = sa.MetaData()
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("page", sa.String(40)),
+    sa.Column("thread", sa.String(200)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("settings", sa.Text),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("conversation_id", sa.String(36)),
+    sa.Column("position", sa.Integer),
+    sa.Column("role", sa.String(20)),
+    sa.Column("content", sa.Text),
+    sa.Column("status", sa.String(20)),
+    sa.Column("error", sa.Text),
+    sa.Column("meta", sa.Text),
+    sa.Column("created_at", sa.Float),
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the history list."""
+
+    id: str
+    title: str
+    page: str
+    thread: str
+    settings: dict
+    updated_at: float
+
+
+def storage_error(exc: Exception) -> ChatError:
+    """A database failure, said plainly: the chat goes on in memory."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        reason = "The database is locked by another program."
+    elif "readonly" in text or "read-only" in text or "read only" in text:
+        reason = "The database file is read-only."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        reason = "The database file is damaged."
+    else:
+        reason = "The database cannot be reached."
+    return ChatError(
+        f"{reason} Your conversation is kept in this tab and saved once the database is back.",
+        "Check CHAT_DATABASE_URL and the database file's permissions.",
+        kind="storage",
+        retryable=True,
+    )
+
+
+def title_from(text: str, limit: int = 60) -> str:
+    """A conversation title from its first message: its first line, shortened."""
+    line = " ".join(text.strip().split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a database URL; a SQLite file's folder is created on first use."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        return sa.create_engine(url, connect_args={"timeout": 2})
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3})
+
+
+class Store:
+    """Reads and writes conversations; every method raises ChatError(kind="storage") when the database fails."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    def _run(self, work: Callable[[Connection], object]):
+        try:
+            with self.engine.begin() as conn:
+                return work(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            raise storage_error(exc) from None
+
+    def schema_version(self) -> int:
+        """The version the database is at (0: empty)."""
+        return self._run(_read_version)
+
+    def migrate(self) -> int:
+        """Bring the schema up to date, one migration per transaction; returns the new version."""
+
+        def upgrade(conn: Connection) -> int:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7342001)")
+            version = _read_version(conn)
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                step(conn)
+                conn.exec_driver_sql(f"UPDATE schema_version SET version = {number}")
+            return len(MIGRATIONS)
+
+        return self._run(upgrade)
+
+    def create(self, owner: str, page: str, thread: str, title: str, settings: dict | None = None) -> str:
+        """A new, empty conversation; returns its unguessable id."""
+        conversation_id = str(uuid.uuid4())
+        now = time.time()
+        row = {
+            "id": conversation_id, "owner": owner, "page": page, "thread": thread, "title": title_from(title),
+            "settings": json.dumps(settings or {}), "created_at": now, "updated_at": now,
+        }  # fmt: skip
+        self._run(lambda conn: conn.execute(conversations.insert().values(**row)))
+        return conversation_id
+
+    def save(self, owner: str, conversation: Conversation, settings: dict | None = None) -> None:
+        """Write what is new in a conversation (and drop what was rewound) in one transaction."""
+
+        def write(conn: Connection) -> None:
+            _owned(conn, conversation.id, owner)
+            if conversation.truncate_to is not None:
+                conn.execute(
+                    messages.delete().where(
+                        messages.c.conversation_id == conversation.id, messages.c.position >= conversation.truncate_to
+                    )
+                )
+            start = min(conversation.synced, len(conversation.entries))
+            rows = [_message_row(conversation.id, i, e) for i, e in enumerate(conversation.entries[start:], start)]
+            if rows:
+                conn.execute(messages.insert(), rows)
+            changes = {"updated_at": time.time()}
+            if settings is not None:
+                changes["settings"] = json.dumps(settings)
+            conn.execute(conversations.update().where(conversations.c.id == conversation.id).values(**changes))
+
+        self._run(write)
+        conversation.mark_saved()
+
+    def load(self, conversation_id: str, owner: str) -> tuple[Summary, Conversation]:
+        """A conversation and its summary, only for its owner."""
+
+        def read(conn: Connection):
+            row = _owned(conn, conversation_id, owner)
+            rows = conn.execute(
+                sa.select(messages).where(messages.c.conversation_id == conversation_id).order_by(messages.c.position)
+            ).all()
+            return row, rows
+
+        row, rows = self._run(read)
+        entries = [
+            Entry(
+                r.role, r.content, status=r.status, error=json.loads(r.error) if r.error else None,
+                meta=json.loads(r.meta or "{}"),
+            )
+            for r in rows
+        ]  # fmt: skip
+        conversation = Conversation(entries, id=conversation_id)
+        conversation.mark_saved()
+        return _summary(row), conversation
+
+    def list(self, owner: str, search: str = "", limit: int = 200) -> list[Summary]:
+        """The owner's conversations, newest first; `search` matches titles and message text."""
+        query = sa.select(conversations).where(conversations.c.owner == owner)
+        if search.strip():
+            pattern = f"%{_escape_like(search.strip())}%"
+            in_messages = sa.select(messages.c.conversation_id).where(messages.c.content.ilike(pattern, escape="\\"))
+            query = query.where(
+                sa.or_(conversations.c.title.ilike(pattern, escape="\\"), conversations.c.id.in_(in_messages))
+            )
+        query = query.order_by(conversations.c.updated_at.desc()).limit(limit)
+        return [_summary(row) for row in self._run(lambda conn: conn.execute(query).all())]
+
+    def rename(self, conversation_id: str, owner: str, title: str) -> None:
+        """Give a conversation a new title."""
+        if not title.strip():
+            raise ChatError("A conversation needs a title.", "Type a few words.", kind="invalid_title")
+
+        def write(conn: Connection) -> None:
+            _owned(conn, conversation_id, owner)
+            conn.execute(
+                conversations.update()
+                .where(conversations.c.id == conversation_id)
+                .values(title=title_from(title, 200), updated_at=time.time())
+            )
+
+        self._run(write)
+
+    def delete(self, conversation_id: str, owner: str) -> None:
+        """Remove a conversation and its messages."""
+
+        def write(conn: Connection) -> None:
+            _owned(conn, conversation_id, owner)
+            conn.execute(messages.delete().where(messages.c.conversation_id == conversation_id))
+            conn.execute(conversations.delete().where(conversations.c.id == conversation_id))
+
+        self._run(write)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 2000")
+    cursor.close()
+
+
+def _read_version(conn: Connection) -> int:
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    version = conn.exec_driver_sql("SELECT version FROM schema_version").scalar()
+    if version is None:
+        conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
+        return 0
+    return version
+
+
+def _owned(conn: Connection, conversation_id: str | None, owner: str):
+    row = conn.execute(
+        sa.select(conversations).where(conversations.c.id == conversation_id, conversations.c.owner == owner)
+    ).first()
+    if row is None:
+        raise ChatError(
+            "That conversation does not exist, or it is not yours.",
+            "Open one from the history in the sidebar, or start a new chat.",
+            kind="not_found",
+        )
+    return row
+
+
+def _message_row(conversation_id: str, position: int, entry: Entry) -> dict:
+    return {
+        "conversation_id": conversation_id, "position": position, "role": entry.role, "content": entry.content,
+        "status": entry.status, "error": json.dumps(entry.error) if entry.error else None,
+        "meta": json.dumps(entry.meta), "created_at": time.time(),
+    }  # fmt: skip
+
+
+def _summary(row) -> Summary:
+    return Summary(row.id, row.title, row.page, row.thread, json.loads(row.settings or "{}"), row.updated_at)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
