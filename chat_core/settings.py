@@ -37,7 +37,6 @@ class Settings:
     retry_backoff: float = 0.5
     local_context: int = 2048
     local_model_path: str | None = None
-    database_url: str | None = None
 
     @property
     def provider_label(self) -> str:
@@ -151,5 +150,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         retry_backoff=_number(env, "CHAT_RETRY_BACKOFF", 0.5, float, 0.0, 60),
         local_context=local_context,
         local_model_path=env.get("CHAT_LOCAL_MODEL_PATH", "").strip() or None,
-        database_url=env.get("CHAT_DATABASE_URL", "").strip() or None,
     )
+
+
+def database_url(env: Mapping[str, str]) -> str:
+    """Where conversations are kept: CHAT_DATABASE_URL, or a SQLite file in the project's data folder."""
+    return env.get("CHAT_DATABASE_URL", "").strip() or f"sqlite:///{PROJECT_ROOT / 'data' / 'chats.sqlite3'}"

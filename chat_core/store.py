@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -129,6 +130,8 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.ready = False
+        self._lock = threading.Lock()
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -140,6 +143,7 @@ class Store:
             with self.engine.begin() as conn:
                 return work(conn)
         except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()  # pooled connections may point at what failed; the next call reconnects
             raise storage_error(exc) from None
 
     def schema_version(self) -> int:
@@ -159,6 +163,13 @@ class Store:
             return len(MIGRATIONS)
 
         return self._run(upgrade)
+
+    def ensure_ready(self) -> None:
+        """Migrate once per process; after a failure the next call tries again."""
+        with self._lock:
+            if not self.ready:
+                self.migrate()
+                self.ready = True
 
     def create(self, owner: str, page: str, thread: str, title: str, settings: dict | None = None) -> str:
         """A new, empty conversation; returns its unguessable id."""

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import atexit
 import json
+import re
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError, translate
+from chat_core.exports import Snapshot, parse_import, to_json, to_markdown, to_python
 from chat_core.local_model import LocalModelServer, find_model_file
-from chat_core.messages import Example, check_user_text
+from chat_core.messages import Example, check_user_text, example_messages, system_message
+from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, TUTOR_SUBJECTS
 from chat_core.providers import ChatProvider
-from chat_core.settings import LOCAL_MODEL_NAME, Settings, load_settings, read_environment
+from chat_core.settings import LOCAL_MODEL_NAME, Settings, database_url, load_settings, read_environment
+from chat_core.store import Store, Summary, make_engine, storage_error
 from chat_core.tokens import VocabularyCounter
 from chat_core.turn import TurnPlan, plan_turn, record_reply
 
@@ -85,10 +91,12 @@ def connect(settings: Settings) -> ChatProvider:
     return _provider(f"local|{model_path}|{hash(settings)}", settings, base_url)
 
 
-def page_setup(title: str, icon: str) -> Settings | None:
-    """Page config and the shared sidebar; returns the settings, or None after showing what is wrong."""
+def page_setup(title: str, icon: str, page: str | None = None) -> Settings | None:
+    """Page config, saved conversations restored, and the shared sidebar; returns the settings, or None after
+    showing what is wrong."""
     st.set_page_config(page_title=f"{title} · Chat lab", page_icon=icon, layout="centered")
     st.session_state.setdefault("prefs", {})
+    _restore(page)
     with st.sidebar:
         st.markdown("### Chat lab")
         st.caption("How chat models work: roles, history, few-shot examples and guardrails.")
@@ -186,9 +194,41 @@ def _show_entry(entry: Entry, *, last: bool, page: str, thread: str) -> None:
             st.caption(entry.note)
 
 
+@dataclass(frozen=True)
+class ChatScope:
+    """Which conversation a page shows and what every request in it starts with."""
+
+    page: str
+    thread: str
+    system: str | None
+    examples: Sequence[Example]
+    settings: Settings | None
+
+    def remembered(self) -> dict:
+        """What a saved conversation keeps of its settings (never the API key)."""
+        settings = self.settings
+        kept = {"thread": self.thread}
+        if settings is not None:
+            kept.update(model=settings.model, temperature=settings.temperature, max_tokens=settings.max_tokens)
+            if settings.provider == "compatible":
+                kept["base_url"] = settings.base_url
+        if self.page == "chatbot" and self.thread == CUSTOM_PERSONA:
+            kept["system"] = self.system or ""
+        return kept
+
+    def snapshot(self, conversation: Conversation, title: str) -> Snapshot:
+        """The conversation with its fixed messages, for export."""
+        fixed = [system_message(self.system)] if self.system and self.system.strip() else []
+        return Snapshot(
+            title, self.page, self.thread, fixed + example_messages(self.examples), conversation, self.remembered()
+        )
+
+
 def chat(page: str, thread: str, settings: Settings | None, *, system: str | None, examples: Sequence[Example] = ()):
-    """The chat area: history, inspector, the new turn and the conversation's actions."""
+    """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar."""
+    scope = ChatScope(page, thread, system, tuple(examples), settings)
     conversation = _thread(page, thread)
+    _storage_warning()
     inspector = st.container()
     for index, entry in enumerate(conversation.entries):
         _show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread)
@@ -199,14 +239,20 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
             st.session_state[f"{page}.draft"] = text
             st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
         else:
-            _turn(page, thread, conversation, text, settings, system, examples)
+            _turn(scope, conversation, text)
     _draft_box(page)
     _actions(page, thread, conversation)
     with inspector:
         _inspector(st.session_state.get(f"{page}.{thread}.inspector"))
+    if conversation.id:
+        st.query_params["c"] = conversation.id
+    else:
+        st.query_params.pop("c", None)
+    history_sidebar(scope, conversation)
 
 
-def _turn(page, thread, conversation, text, settings, system, examples) -> None:
+def _turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
+    page, thread = scope.page, scope.thread
     try:
         check_user_text(text)
     except ChatError as error:
@@ -215,21 +261,26 @@ def _turn(page, thread, conversation, text, settings, system, examples) -> None:
         return
     history = conversation.history()
     conversation.add_user(text)
+    save(scope, conversation)
     with st.chat_message("user"):
         st.markdown(text)
     with st.chat_message("assistant"):
         try:
-            provider = connect(settings)
-            plan = plan_turn(settings, provider, system=system, examples=examples, history=history, user_text=text)
+            provider = connect(scope.settings)
+            plan = plan_turn(
+                scope.settings, provider, system=scope.system, examples=scope.examples, history=history, user_text=text
+            )
         except ChatError as error:
             conversation.add_failure(error)
+            save(scope, conversation)
             show_error(error)
             st.button("Retry", key=f"{page}.retry", on_click=_resend, args=(page, thread))
             return
-        _stream_reply(page, thread, conversation, provider, plan)
+        _stream_reply(scope, conversation, provider, plan)
 
 
-def _stream_reply(page, thread, conversation, provider: ChatProvider, plan: TurnPlan) -> None:
+def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan) -> None:
+    page, thread = scope.page, scope.thread
     st.session_state[f"{page}.{thread}.inspector"] = plan.inspector_view()
     stop = st.empty()
     stop.button("⏹ Stop", key=f"{page}.stop", help="Stop the reply; what arrived so far stays.")
@@ -245,6 +296,7 @@ def _stream_reply(page, thread, conversation, provider: ChatProvider, plan: Turn
     finally:
         chunks.close()
         record_reply(conversation, stream, error)
+        save(scope, conversation)
         st.session_state[f"{page}.{thread}.inspector"] = {
             **plan.inspector_view(),
             "result": conversation.entries[-1].meta,
@@ -309,3 +361,249 @@ def _inspector(view: dict | None) -> None:
                 f"{usage['prompt_tokens']} prompt + {usage['completion_tokens']} reply tokens ({usage['source']}) · "
                 f"first token {'n/a' if ttft is None else f'{ttft * 1000:.0f} ms'} · total {result['total_time']:.2f} s"
             )
+
+
+# --- Conversations that last ----------------------------------------------------------------------------
+
+PAGE_FILES = {"chatbot": "pages/1_Chatbot.py", "tutor": "pages/2_Tutor.py", "finance": "pages/3_Finance_guardrails.py"}
+PAGE_ICONS = {"chatbot": "🤖", "tutor": "🎓", "finance": "🛡️"}
+THREADS = {"chatbot": [*PERSONAS, CUSTOM_PERSONA], "tutor": list(TUTOR_SUBJECTS), "finance": ["guardrails"]}
+THREAD_WIDGETS = {"chatbot": "chatbot.persona", "tutor": "tutor.subject"}
+_VISITOR_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+HISTORY_SHOWN = 30
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(make_engine(url))
+
+
+def storage() -> Store | None:
+    """The conversation store, or None (with a warning on the page) while the database fails."""
+    try:
+        store = _store(database_url(read_environment()))
+        store.ensure_ready()
+    except ChatError as error:
+        st.session_state["storage.problem"] = error
+        return None
+    except Exception as unexpected:  # a bad URL or missing driver: keep chatting in memory
+        st.session_state["storage.problem"] = storage_error(unexpected)
+        return None
+    return store
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def owner() -> str:
+    """Who the conversations belong to: the signed-in user, else the visitor id carried in the URL."""
+    if _auth_configured() and st.user.is_logged_in:
+        return f"user:{st.user.get('email') or st.user.get('sub')}"
+    token = st.session_state.get("visitor") or st.query_params.get("v", "")
+    if not _VISITOR_TOKEN.match(token):
+        token = secrets.token_urlsafe(24)
+    st.session_state["visitor"] = token
+    st.query_params["v"] = token
+    return f"visitor:{token}"
+
+
+def save(scope: ChatScope | None, conversation: Conversation) -> None:
+    """Write what is new in a conversation; on failure it stays in memory and is written later."""
+    if not conversation.unsaved or (conversation.id is None and not conversation.entries):
+        return
+    store = storage()
+    if store is None:
+        return
+    remembered = scope.remembered() if scope else None
+    try:
+        if conversation.id is None:
+            first = next((e.content for e in conversation.entries if e.role == "user"), "New chat")
+            conversation.id = store.create(
+                owner(), scope.page if scope else "chatbot", _thread_of(scope), first, remembered
+            )
+        store.save(owner(), conversation, remembered)
+    except ChatError as error:
+        if error.kind == "not_found":  # deleted elsewhere: save it again as a new conversation
+            conversation.id, conversation.synced, conversation.truncate_to = None, 0, None
+        st.session_state["storage.problem"] = error
+        return
+    st.session_state.pop("storage.problem", None)
+
+
+def _thread_of(scope: ChatScope | None) -> str:
+    return scope.thread if scope else "Helpful assistant"
+
+
+def _catch_up() -> None:
+    """Write the messages a failing database missed, now that it may be back."""
+    for page in PAGE_FILES:
+        for thread, conversation in st.session_state.get(f"{page}.threads", {}).items():
+            if conversation.unsaved and conversation.id is not None:
+                save(None, conversation)
+            elif conversation.unsaved and conversation.entries:
+                save(ChatScope(page, thread, None, (), None), conversation)
+
+
+def _storage_warning() -> None:
+    problem = st.session_state.get("storage.problem")
+    if problem is not None:
+        st.warning(f"**{problem.message}**\n\n{problem.hint}", icon="💾")
+
+
+def _open(conversation_id: str, page: str | None) -> None:
+    """Load a saved conversation into its page's thread, switching page when it belongs elsewhere."""
+    store = storage()
+    if store is None:
+        return
+    try:
+        summary, conversation = store.load(conversation_id, owner())
+    except ChatError as error:
+        st.session_state["storage.problem"] = error
+        return
+    if summary.page != page and summary.page in PAGE_FILES:
+        st.session_state["history.open"] = conversation_id
+        st.switch_page(PAGE_FILES[summary.page])
+    thread = summary.thread if summary.thread in THREADS.get(summary.page, []) else THREADS[summary.page][0]
+    st.session_state.setdefault(f"{summary.page}.threads", {})[thread] = conversation
+    if summary.page in THREAD_WIDGETS:
+        st.session_state[THREAD_WIDGETS[summary.page]] = thread
+    if "system" in summary.settings and thread == CUSTOM_PERSONA:
+        st.session_state["chatbot.custom_prompt"] = summary.settings["system"]
+    prefs = st.session_state.setdefault("prefs", {})
+    prefs.update({k: summary.settings[k] for k in PREFERENCES if k in summary.settings})
+
+
+def _restore(page: str | None) -> None:
+    """On a page's first run, reopen what the URL or a history click asks for, and save what was missed."""
+    wanted = st.session_state.pop("history.open", None)
+    if wanted is None and not st.session_state.get(f"restored.{page}"):
+        wanted = st.query_params.get("c")
+    st.session_state[f"restored.{page}"] = True
+    _catch_up()
+    if wanted:
+        _open(wanted, page)
+
+
+def _request_open(conversation_id: str) -> None:
+    st.session_state["history.open"] = conversation_id
+
+
+def _new_chat(page: str, thread: str) -> None:
+    st.session_state.setdefault(f"{page}.threads", {})[thread] = Conversation()
+    st.session_state.pop(f"{page}.{thread}.inspector", None)
+
+
+def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) -> None:
+    """The visitor's conversations: new chat, search, open, and this conversation's rename, delete and export."""
+    with st.sidebar:
+        st.markdown("### Conversations")
+        store = storage()
+        if store is None:
+            st.caption("History is unavailable while the database fails; this tab keeps your messages.")
+            return
+        if scope is not None:
+            st.button("➕ New chat", key="history.new", on_click=_new_chat, args=(scope.page, scope.thread))
+        query = st.text_input("Search conversations", key="history.search", placeholder="Titles and messages")
+        try:
+            found = store.list(owner(), query)
+            current = next((s for s in store.list(owner()) if conversation and s.id == conversation.id), None)
+        except ChatError as error:
+            st.session_state["storage.problem"] = error
+            return
+        if not found:
+            st.caption("No conversations match." if query.strip() else "Your conversations will appear here.")
+        for summary in found[:HISTORY_SHOWN]:
+            st.button(
+                f"{PAGE_ICONS.get(summary.page, '💬')} {summary.title}",
+                key=f"history.open.{summary.id}",
+                on_click=_request_open,
+                args=(summary.id,),
+                type="primary" if current and summary.id == current.id else "secondary",
+                help=f"{summary.page.capitalize()} · {summary.thread}",
+                width="stretch",
+            )
+        if len(found) > HISTORY_SHOWN:
+            st.caption(f"{len(found) - HISTORY_SHOWN} older conversations: search to find them.")
+        if current is not None and scope is not None:
+            _manage(store, scope, conversation, current)
+        _import_box(store, scope.page if scope else None)
+
+
+def _rename(store: Store, conversation_id: str) -> None:
+    try:
+        store.rename(conversation_id, owner(), st.session_state.get("history.title", ""))
+    except ChatError as error:
+        st.session_state["storage.problem"] = error
+
+
+def _delete(store: Store, scope: ChatScope, conversation_id: str) -> None:
+    try:
+        store.delete(conversation_id, owner())
+    except ChatError as error:
+        st.session_state["storage.problem"] = error
+        return
+    _new_chat(scope.page, scope.thread)
+    st.session_state.pop("history.confirm_delete", None)
+
+
+def _manage(store: Store, scope: ChatScope, conversation: Conversation, current: Summary) -> None:
+    with st.expander("This conversation", expanded=False):
+        if st.session_state.get("history.title_of") != current.id:
+            st.session_state["history.title_of"], st.session_state["history.title"] = current.id, current.title
+        st.text_input("Title", key="history.title")
+        st.button("Rename", key="history.rename", on_click=_rename, args=(store, current.id))
+        snapshot = scope.snapshot(conversation, current.title)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", current.title).strip("-").lower()[:40] or "conversation"
+        st.download_button(
+            "⬇️ JSON (messages list)", to_json(snapshot), f"{stem}.json", "application/json", key="export.json"
+        )
+        st.download_button("⬇️ Markdown", to_markdown(snapshot), f"{stem}.md", "text/markdown", key="export.md")
+        st.download_button(
+            "⬇️ Python script (openai SDK)", to_python(snapshot), f"{stem}.py", "text/x-python", key="export.py"
+        )
+        if st.session_state.get("history.confirm_delete") == current.id:
+            st.warning(f"Delete “{current.title}” for good?")
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes, delete",
+                key="history.delete_yes",
+                type="primary",
+                on_click=_delete,
+                args=(store, scope, current.id),
+            )
+            no.button(
+                "Cancel", key="history.delete_no", on_click=st.session_state.pop, args=("history.confirm_delete", None)
+            )
+        else:
+            st.button(
+                "🗑 Delete conversation",
+                key="history.delete",
+                on_click=st.session_state.__setitem__,
+                args=("history.confirm_delete", current.id),
+            )
+
+
+def _import_box(store: Store, page: str | None) -> None:
+    upload = st.file_uploader("Import a conversation (JSON)", type=["json"], key="history.import")
+    if upload is None or st.session_state.get("history.imported") == upload.file_id:
+        return
+    st.session_state["history.imported"] = upload.file_id
+    try:
+        imported = parse_import(upload.getvalue())
+        target = imported.page if imported.page in PAGE_FILES else (page or "chatbot")
+        thread = imported.thread if imported.thread in THREADS[target] else THREADS[target][0]
+        remembered = dict(imported.settings)
+        if target == "chatbot" and imported.system and imported.thread not in PERSONAS:
+            thread, remembered["system"] = CUSTOM_PERSONA, imported.system
+        conversation = imported.conversation
+        conversation.id = store.create(owner(), target, thread, imported.title, remembered)
+        store.save(owner(), conversation)
+    except ChatError as error:
+        show_error(error)
+        return
+    _request_open(conversation.id)
+    st.rerun()

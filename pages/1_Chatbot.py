@@ -5,7 +5,7 @@ import streamlit as st
 from chat_core import ui
 from chat_core.prompts import CUSTOM_PERSONA, PERSONAS
 
-settings = ui.page_setup("Chatbot", "🤖")
+settings = ui.page_setup("Chatbot", "🤖", page="chatbot")
 with st.sidebar:
     persona = st.selectbox("Persona", [*PERSONAS, CUSTOM_PERSONA], key="chatbot.persona")
     if persona == CUSTOM_PERSONA:

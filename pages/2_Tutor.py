@@ -5,7 +5,7 @@ import streamlit as st
 from chat_core import ui
 from chat_core.prompts import TUTOR_SUBJECTS
 
-settings = ui.page_setup("Tutor", "🎓")
+settings = ui.page_setup("Tutor", "🎓", page="tutor")
 with st.sidebar:
     subject = st.selectbox("Subject", list(TUTOR_SUBJECTS), key="tutor.subject")
 lesson = TUTOR_SUBJECTS[subject]

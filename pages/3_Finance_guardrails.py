@@ -5,7 +5,7 @@ import streamlit as st
 from chat_core import ui
 from chat_core.prompts import FINANCE_EXPLAINER, FINANCE_GUARDRAIL_PROMPT
 
-settings = ui.page_setup("Finance guardrails", "🛡️")
+settings = ui.page_setup("Finance guardrails", "🛡️", page="finance")
 st.title("🛡️ Finance guardrail demo")
 st.info(FINANCE_EXPLAINER)
 with st.expander("The guardrail system message sent with every question", expanded=True):

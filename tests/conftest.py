@@ -53,11 +53,12 @@ def local_server(model_path):
 
 @pytest.fixture(autouse=True)
 def no_dotenv(monkeypatch, tmp_path):
-    """Tests never read a developer's own .env file or OpenAI variables."""
-    monkeypatch.setenv("CHAT_ENV_FILE", str(tmp_path / "no.env"))
+    """Tests never read a developer's own .env file, OpenAI variables or database."""
     for name in list(os.environ):
-        if name.startswith(("OPENAI_", "CHAT_")) and name != "CHAT_ENV_FILE":
+        if name.startswith(("OPENAI_", "CHAT_")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("CHAT_ENV_FILE", str(tmp_path / "no.env"))
+    monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
 
 
 @pytest.fixture(scope="session")

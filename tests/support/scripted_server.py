@@ -48,6 +48,9 @@ class ScriptedServer:
         self.steps: deque[Step] = deque()
         self.history: list[dict] = []
         self.models = models
+        self.on_request = None
+        """Called with each chat request's body as it arrives, before any reply (to observe side effects)."""
+        self.observed: list[object] = []
         self._http = _QuietServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
 
@@ -91,6 +94,8 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 server.history.append(body)
+                if server.on_request is not None:
+                    server.observed.append(server.on_request(body))
                 step = server.steps.popleft() if server.steps else Step()
                 if step.hang:
                     time.sleep(step.hang)

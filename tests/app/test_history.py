@@ -1,0 +1,207 @@
+"""Conversations that last: write-through, history, rename, delete, search, export, import, failures."""
+
+import json
+import os
+
+from streamlit.testing.v1 import AppTest
+
+from chat_core.exports import MAX_IMPORT_BYTES
+from chat_core.store import Store, make_engine
+from tests.app.conftest import PAGES, ROOT, chat_texts, send
+from tests.support.scripted_server import Step
+
+
+def app_store() -> Store:
+    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
+    store.ensure_ready()
+    return store
+
+
+def owner_of(app: AppTest) -> str:
+    return f"visitor:{app.session_state['visitor']}"
+
+
+def reopen(app: AppTest, page: str = "chatbot", **params: str) -> AppTest:
+    """A new browser session on the same URL: what a reload does."""
+    fresh = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=60)
+    fresh.query_params.update({"v": app.session_state["visitor"], **params})
+    return fresh.run()
+
+
+def test_the_question_is_saved_before_the_model_is_called(open_page, scripted_env):
+    store = app_store()
+    app = open_page("chatbot")
+    owner = owner_of(app)
+    scripted_env.on_request = lambda body: [
+        [e.content for e in store.load(s.id, owner)[1].entries] for s in store.list(owner)
+    ]
+    scripted_env.enqueue(Step(text="Saved reply."))
+    app = send(app, "Remember me")
+    assert scripted_env.observed == [[["Remember me"]]]
+    summary = store.list(owner)[0]
+    assert summary.title == "Remember me"
+    _, conversation = store.load(summary.id, owner)
+    assert [(e.role, e.content, e.status) for e in conversation.entries] == [
+        ("user", "Remember me", "complete"),
+        ("assistant", "Saved reply.", "complete"),
+    ]
+    assert summary.settings["model"] == "scripted-model"
+
+
+def test_a_reload_brings_the_conversation_back(open_page, scripted_env):
+    app = send(send(open_page("chatbot"), "First"), "Second")
+    conversation_id = app.session_state["chatbot.threads"]["Helpful assistant"].id
+    assert app.query_params["c"] == conversation_id
+    again = reopen(app, c=conversation_id)
+    assert [text for _, text in chat_texts(again)] == [
+        "First",
+        "Hello from the scripted server.",
+        "Second",
+        "Hello from the scripted server.",
+    ]
+    again = send(again, "Third")
+    assert [m["content"] for m in scripted_env.history[-1]["messages"][1:]][:4] == [
+        "First",
+        "Hello from the scripted server.",
+        "Second",
+        "Hello from the scripted server.",
+    ]
+
+
+def test_failed_replies_are_saved_with_their_status(open_page, scripted_env):
+    scripted_env.enqueue(Step(status=500), Step(text="Half", cut="clean"))
+    app = send(open_page("finance"), "Explain inflation")
+    app = send(app, "Explain interest")
+    store, owner = app_store(), owner_of(app)
+    _, conversation = store.load(store.list(owner)[0].id, owner)
+    assert [e.status for e in conversation.entries] == ["complete", "error", "complete", "incomplete"]
+    assert conversation.entries[1].error["kind"] == "server"
+
+
+def test_the_sidebar_lists_conversations_newest_first_and_opens_them(open_page, scripted_env):
+    app = send(open_page("chatbot"), "About cats")
+    app.button(key="history.new").click().run()
+    assert chat_texts(app) == []
+    app = send(app, "About dogs")
+    labels = [b.label for b in app.sidebar.button if b.key.startswith("history.open.")]
+    assert labels == ["🤖 About dogs", "🤖 About cats"]
+    cats = app_store().list(owner_of(app), "cats")[0]
+    app.button(key=f"history.open.{cats.id}").click().run()
+    assert chat_texts(app)[0] == ("user", "About cats")
+
+
+def test_a_conversation_opens_on_its_own_page_with_its_subject(open_page, scripted_env):
+    tutor = open_page("tutor")
+    tutor.selectbox(key="tutor.subject").set_value("Math").run()
+    tutor = send(tutor, "What is 7 x 6?")
+    conversation_id = tutor.session_state["tutor.threads"]["Math"].id
+    home = AppTest.from_file(str(ROOT / PAGES["home"]), default_timeout=60)
+    home.query_params.update({"v": tutor.session_state["visitor"]})
+    home.run()
+    home.button(key=f"history.open.{conversation_id}").click().run()
+    assert home.session_state["tutor.threads"]["Math"].id == conversation_id
+    assert home.session_state["tutor.subject"] == "Math"
+    again = reopen(tutor, "tutor", c=conversation_id)
+    assert again.selectbox(key="tutor.subject").value == "Math"
+    assert chat_texts(again)[-2] == ("user", "What is 7 x 6?")
+
+
+def test_rename_changes_the_title(open_page, scripted_env):
+    app = send(open_page("chatbot"), "untitled thoughts")
+    app.text_input(key="history.title").set_value("My plan")
+    app.button(key="history.rename").click().run()
+    assert app_store().list(owner_of(app))[0].title == "My plan"
+    assert any(b.label == "🤖 My plan" for b in app.sidebar.button)
+
+
+def test_delete_asks_first_then_removes(open_page, scripted_env):
+    app = send(open_page("chatbot"), "delete me")
+    app.button(key="history.delete").click().run()
+    assert any("for good" in w.value for w in app.sidebar.warning)
+    app.button(key="history.delete_no").click().run()
+    assert len(app_store().list(owner_of(app))) == 1
+    app.button(key="history.delete").click().run()
+    app.button(key="history.delete_yes").click().run()
+    assert app_store().list(owner_of(app)) == []
+    assert chat_texts(app) == []
+
+
+def test_search_covers_titles_and_message_text(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Penguins live in the south."))
+    app = send(open_page("chatbot"), "Tell me about birds")
+    app.button(key="history.new").click().run()
+    app = send(app, "Something else")
+    app.text_input(key="history.search").set_value("PENGUINS").run()
+    assert [b.label for b in app.sidebar.button if b.key.startswith("history.open.")] == ["🤖 Tell me about birds"]
+    app.text_input(key="history.search").set_value("zebra").run()
+    assert any("No conversations match" in c.value for c in app.sidebar.caption)
+
+
+def test_another_visitor_sees_none_of_it(open_page, scripted_env):
+    app = send(open_page("chatbot"), "private note")
+    stranger = open_page("chatbot")
+    assert stranger.session_state["visitor"] != app.session_state["visitor"]
+    assert [b for b in stranger.sidebar.button if b.key.startswith("history.open.")] == []
+    conversation_id = app.session_state["chatbot.threads"]["Helpful assistant"].id
+    stranger.query_params["c"] = conversation_id
+    intruder = AppTest.from_file(str(ROOT / PAGES["chatbot"]), default_timeout=60)
+    intruder.query_params.update({"c": conversation_id})
+    intruder.run()
+    assert chat_texts(intruder) == []
+    assert any("not yours" in w.value for w in intruder.warning)
+
+
+def test_export_offers_json_markdown_and_python(open_page, scripted_env):
+    app = send(open_page("tutor"), "What is a set?")
+    labels = [b.label for b in app.sidebar.get("download_button")]
+    assert labels == ["⬇️ JSON (messages list)", "⬇️ Markdown", "⬇️ Python script (openai SDK)"]
+
+
+def test_import_continues_an_exported_conversation(open_page, scripted_env):
+    document = {
+        "messages": [
+            {"role": "system", "content": "You are a pirate."},
+            {"role": "user", "content": "Ahoy"},
+            {"role": "assistant", "content": "Arr!"},
+        ],
+        "metadata": {"title": "Pirate talk", "page": "chatbot", "thread": "Old persona", "fixed_messages": 1},
+    }
+    app = open_page("chatbot")
+    app.get("file_uploader")[0].set_value(("talk.json", json.dumps(document).encode(), "application/json")).run()
+    assert app.selectbox(key="chatbot.persona").value == "Custom persona"
+    assert chat_texts(app) == [("user", "Ahoy"), ("assistant", "Arr!")]
+    send(app, "Where is the treasure?")
+    assert scripted_env.history[-1]["messages"][:3] == document["messages"]
+
+
+BAD_IMPORTS = [
+    (b'{"messages": 3}', "no list of messages"),
+    (b'[{"role": "wizard", "content": "x"}]', "unknown role"),
+    (b"\xff\xfe\xfa", "not UTF-8"),
+    (b"[" + b" " * MAX_IMPORT_BYTES + b"]", "the limit is"),
+]
+
+
+def test_each_bad_import_is_refused_and_writes_nothing(open_page, scripted_env):
+    app = open_page("chatbot")
+    for data, message in BAD_IMPORTS:
+        app.get("file_uploader")[0].set_value(("bad.json", data, "application/json")).run()
+        assert any(message in e.value for e in app.sidebar.error), message
+        assert not app.exception
+    assert app_store().list(owner_of(app)) == []
+
+
+def test_a_broken_database_warns_and_catches_up_once_fixed(open_page, scripted_env, tmp_path, monkeypatch):
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage " * 1000)
+    monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{broken}")
+    app = send(open_page("chatbot"), "Still works?")
+    assert chat_texts(app) == [("user", "Still works?"), ("assistant", "Hello from the scripted server.")]
+    assert any("damaged" in w.value for w in app.warning)
+    assert not app.exception
+    broken.unlink()
+    app.run()
+    assert not any("damaged" in w.value for w in app.warning)
+    store = Store(make_engine(f"sqlite:///{broken}"))
+    _, saved = store.load(store.list(owner_of(app))[0].id, owner_of(app))
+    assert [e.content for e in saved.entries] == ["Still works?", "Hello from the scripted server."]

@@ -1,0 +1,98 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.exports import MAX_IMPORT_BYTES, Snapshot, parse_import, to_json, to_markdown, to_python
+from tests.support.scripted_server import Step
+
+
+def snapshot(settings=None) -> Snapshot:
+    conversation = Conversation()
+    conversation.add_user("What is 2+2?")
+    conversation.add_reply("4", "complete")
+    conversation.add_user("And 3+3?")
+    conversation.add_reply("6 and", "stopped")
+    fixed = [
+        {"role": "system", "content": "Be terse."},
+        {"role": "user", "content": "1+1?"},
+        {"role": "assistant", "content": "2"},
+    ]
+    return Snapshot("Sums", "tutor", "Math", fixed, conversation, settings or {"model": "m", "temperature": 0.0})
+
+
+def test_json_export_is_the_exact_messages_list_plus_metadata():
+    document = json.loads(to_json(snapshot()))
+    assert document["messages"] == [
+        {"role": "system", "content": "Be terse."},
+        {"role": "user", "content": "1+1?"},
+        {"role": "assistant", "content": "2"},
+        {"role": "user", "content": "What is 2+2?"},
+        {"role": "assistant", "content": "4"},
+        {"role": "user", "content": "And 3+3?"},
+        {"role": "assistant", "content": "6 and"},
+    ]
+    assert document["metadata"]["page"] == "tutor"
+    assert document["metadata"]["statuses"] == ["complete", "complete", "complete", "stopped"]
+
+
+def test_an_export_imports_back_to_the_same_conversation():
+    imported = parse_import(to_json(snapshot()).encode())
+    assert (imported.title, imported.page, imported.thread, imported.system) == ("Sums", "tutor", "Math", "Be terse.")
+    assert imported.conversation.history() == snapshot().conversation.history()
+
+
+def test_a_bare_messages_list_imports_too():
+    data = json.dumps([{"role": "system", "content": "Pirate."}, {"role": "user", "content": "Ahoy"}]).encode()
+    imported = parse_import(data)
+    assert imported.system == "Pirate."
+    assert imported.conversation.history() == [{"role": "user", "content": "Ahoy"}]
+    assert imported.title == "Ahoy"
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"\xff\xfe\x00not utf8", "not UTF-8"),
+        (b"{not json", "not valid JSON"),
+        (b'{"messages": "hello"}', "no list of messages"),
+        (b"[]", "no list of messages"),
+        (b'[{"role": "wizard", "content": "hi"}]', "unknown role 'wizard'"),
+        (b'[{"role": "user"}]', "not an object with a role and content"),
+        (b'[{"role": "user", "content": 7}]', "must be text"),
+        (b'[{"role": "user", "content": "  "}]', "cannot be empty"),
+        (b'[{"role": "user", "content": "a"}, {"role": "system", "content": "b"}]', "only come first"),
+        (b" " * (MAX_IMPORT_BYTES + 1), "the limit is"),
+    ],
+)
+def test_bad_imports_are_refused_with_a_clear_error(data, fragment):
+    with pytest.raises(ChatError) as caught:
+        parse_import(data)
+    assert caught.value.kind == "import"
+    assert fragment in caught.value.message
+
+
+def test_markdown_export_reads_as_a_transcript():
+    text = to_markdown(snapshot())
+    assert text.startswith("# Sums")
+    assert "**System:**" in text and "**Example (user):**" in text
+    assert "**Assistant:** *(Stopped before the reply finished.)*" in text
+
+
+def test_the_python_export_runs_and_sends_the_next_request(tmp_path, scripted):
+    script = tmp_path / "conversation.py"
+    script.write_text(to_python(snapshot({"model": "scripted-model", "temperature": 0.0, "max_tokens": 20})))
+    scripted.enqueue(Step(text="It is 10."))
+    env = {"PATH": "/usr/bin:/bin", "OPENAI_BASE_URL": scripted.base_url, "OPENAI_API_KEY": "sk-from-env-123456"}
+    done = subprocess.run(
+        [sys.executable, str(script), "And 5+5?"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "It is 10."
+    sent = scripted.history[-1]
+    assert sent["messages"] == [*snapshot().messages(), {"role": "user", "content": "And 5+5?"}]
+    assert (sent["model"], sent["temperature"], sent["max_tokens"]) == ("scripted-model", 0.0, 20)
+    assert "sk-from-env" not in script.read_text()
