@@ -402,6 +402,7 @@ def _auth_configured() -> bool:
 def owner() -> str:
     """Who the conversations belong to: the signed-in user, else the visitor id carried in the URL."""
     if _auth_configured() and st.user.is_logged_in:
+        st.query_params.pop("v", None)
         return f"user:{st.user.get('email') or st.user.get('sub')}"
     token = st.session_state.get("visitor") or st.query_params.get("v", "")
     if not _VISITOR_TOKEN.match(token):
@@ -501,6 +502,7 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
     """The visitor's conversations: new chat, search, open, and this conversation's rename, delete and export."""
     with st.sidebar:
         st.markdown("### Conversations")
+        _login_buttons()
         store = storage()
         if store is None:
             st.caption("History is unavailable while the database fails; this tab keeps your messages.")
@@ -531,6 +533,17 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
         if current is not None and scope is not None:
             _manage(store, scope, conversation, current)
         _import_box(store, scope.page if scope else None)
+
+
+def _login_buttons() -> None:
+    if not _auth_configured():
+        return
+    if st.user.is_logged_in:
+        st.caption(f"Signed in as {st.user.get('name') or st.user.get('email')}.")
+        st.button("Log out", key="auth.logout", on_click=st.logout)
+    else:
+        st.caption("Your conversations are tied to this page's link. Log in to keep them across devices.")
+        st.button("Log in", key="auth.login", on_click=st.login)
 
 
 def _rename(store: Store, conversation_id: str) -> None:

@@ -205,3 +205,33 @@ def test_a_broken_database_warns_and_catches_up_once_fixed(open_page, scripted_e
     store = Store(make_engine(f"sqlite:///{broken}"))
     _, saved = store.load(store.list(owner_of(app))[0].id, owner_of(app))
     assert [e.content for e in saved.entries] == ["Still works?", "Hello from the scripted server."]
+
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32}}
+
+
+def signed_in(email: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / PAGES["chatbot"]), default_timeout=60)
+    app.secrets.update(AUTH)
+    app.user.update({"is_logged_in": True, "email": email, "name": email.split("@")[0]})
+    return app.run()
+
+
+def test_signed_in_users_own_their_conversations_without_a_link(deterministic_env, scripted_env):
+    ada = send(signed_in("ada@example.com"), "Ada's question")
+    assert "v" not in ada.query_params
+    assert any("Signed in as ada" in c.value for c in ada.sidebar.caption)
+    assert [s.title for s in app_store().list("user:ada@example.com")] == ["Ada's question"]
+    ada_elsewhere = signed_in("ada@example.com")
+    assert [b.label for b in ada_elsewhere.sidebar.button if b.key.startswith("history.open.")] == ["🤖 Ada's question"]
+    bob = signed_in("bob@example.com")
+    assert [b for b in bob.sidebar.button if b.key.startswith("history.open.")] == []
+
+
+def test_with_login_configured_a_visitor_is_offered_to_log_in(deterministic_env, scripted_env):
+    app = AppTest.from_file(str(ROOT / PAGES["chatbot"]), default_timeout=60)
+    app.secrets.update(AUTH)
+    app.user.update({"is_logged_in": False})
+    app.run()
+    assert app.button(key="auth.login").label == "Log in"
+    assert app.query_params["v"] == app.session_state["visitor"]

@@ -153,3 +153,12 @@ def test_the_sidebar_names_who_is_answering(open_page):
     assert not app.exception
     assert any("SmolLM2-135M-Instruct" in m.value for m in app.sidebar.markdown)
     assert any("Embedded local model" in c.value for c in app.sidebar.caption)
+
+
+def test_an_unexpected_exception_shows_no_details_in_the_page():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_string("raise RuntimeError('internal detail: /srv/secret/path')").run()
+    shown = app.exception[0]
+    assert "internal detail" not in shown.value
+    assert shown.stack_trace == []
