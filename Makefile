@@ -32,8 +32,9 @@ system-deps:
 lint: install-dev
 	$(BIN)/ruff format --check . && $(BIN)/ruff check .
 
-bench: install-dev
+bench: install-dev system-deps
 	$(BIN)/python bench/bench_streaming.py
+	$(BIN)/python bench/bench_store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -232,7 +232,11 @@ class Store:
         query = sa.select(conversations).where(conversations.c.owner == owner)
         if search.strip():
             pattern = f"%{_escape_like(search.strip())}%"
-            in_messages = sa.select(messages.c.conversation_id).where(messages.c.content.ilike(pattern, escape="\\"))
+            in_messages = (
+                sa.select(messages.c.conversation_id)
+                .join(conversations, conversations.c.id == messages.c.conversation_id)
+                .where(conversations.c.owner == owner, messages.c.content.ilike(pattern, escape="\\"))
+            )
             query = query.where(
                 sa.or_(conversations.c.title.ilike(pattern, escape="\\"), conversations.c.id.in_(in_messages))
             )

@@ -512,7 +512,8 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
         query = st.text_input("Search conversations", key="history.search", placeholder="Titles and messages")
         try:
             found = store.list(owner(), query)
-            current = next((s for s in store.list(owner()) if conversation and s.id == conversation.id), None)
+            everything = store.list(owner()) if query.strip() else found
+            current = next((s for s in everything if conversation and s.id == conversation.id), None)
         except ChatError as error:
             st.session_state["storage.problem"] = error
             return
