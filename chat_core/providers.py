@@ -159,6 +159,14 @@ class ReplyStream:
     chunks: list[str] = field(default_factory=list)
     result: ReplyResult | None = None
     clock: Callable[[], float] = time.monotonic
+    cancelled: bool = False
+    _open: object = None
+
+    def cancel(self) -> None:
+        """Stop the reply from another thread: the connection is closed and the reply ends as stopped."""
+        self.cancelled = True
+        if self._open is not None:
+            self._open.close()
 
     @property
     def text(self) -> str:
@@ -174,8 +182,10 @@ class ReplyStream:
         usage = None
         stream = None
         try:
-            stream = self.provider.open_stream(self.request)
+            stream = self._open = self.provider.open_stream(self.request)
             for chunk in stream:
+                if self.cancelled:
+                    return
                 if chunk.usage is not None:
                     usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, "server")
                 for choice in chunk.choices:
@@ -196,6 +206,8 @@ class ReplyStream:
         except ChatError:
             raise
         except Exception as exc:
+            if self.cancelled:
+                return
             if stream is not None and type(exc) is openai.APIConnectionError:
                 raise stream_cut_error() from None
             raise translate(exc, secrets=settings.secrets(), model=self.request.model) from None

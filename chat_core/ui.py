@@ -9,7 +9,8 @@ import atexit
 import json
 import re
 import secrets
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def page_setup(title: str, icon: str, page: str | None = None) -> Settings | Non
     showing what is wrong."""
     st.set_page_config(page_title=f"{title} · Chat lab", page_icon=icon, layout="centered")
     st.session_state.setdefault("prefs", {})
+    _settle_previous_turn()
     _restore(page)
     with st.sidebar:
         st.markdown("### Chat lab")
@@ -251,7 +253,27 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
     history_sidebar(scope, conversation)
 
 
+def _turn_lock() -> threading.Lock:
+    return st.session_state.setdefault("turn.lock", threading.Lock())
+
+
+def _settle_previous_turn() -> None:
+    """A run that interrupts a streaming reply (Stop, a new message, a sidebar change) starts before the
+    interrupted run has ended: stop that reply and wait until it is recorded, so it keeps its place."""
+    active = st.session_state.pop("turn.active", None)
+    if active is not None:
+        active.cancel()
+    lock = _turn_lock()
+    if lock.acquire(timeout=15):
+        lock.release()
+
+
 def _turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
+    with _turn_lock():
+        _take_turn(scope, conversation, text)
+
+
+def _take_turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
     page, thread = scope.page, scope.thread
     try:
         check_user_text(text)
@@ -281,12 +303,13 @@ def _turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
 
 def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan) -> None:
     page, thread = scope.page, scope.thread
-    st.session_state[f"{page}.{thread}.inspector"] = plan.inspector_view()
+    view = st.session_state[f"{page}.{thread}.inspector"] = plan.inspector_view()
     stop = st.empty()
     stop.button("⏹ Stop", key=f"{page}.stop", help="Stop the reply; what arrived so far stays.")
-    stream = provider.stream(plan.request)
+    stream = st.session_state["turn.active"] = provider.stream(plan.request)
+    write = _saver(scope)
     chunks = iter(stream)
-    error = None
+    error = problem = None
     try:
         st.write_stream(chunks)
     except ChatError as failure:
@@ -294,13 +317,13 @@ def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatPr
     except Exception as unexpected:  # a bug must not lose the conversation or show a traceback
         error = translate(unexpected, secrets=provider.settings.secrets())
     finally:
+        # No Streamlit calls here: after an interruption they would raise again before the reply is kept.
         chunks.close()
         record_reply(conversation, stream, error)
-        save(scope, conversation)
-        st.session_state[f"{page}.{thread}.inspector"] = {
-            **plan.inspector_view(),
-            "result": conversation.entries[-1].meta,
-        }
+        problem = write(conversation)
+        view["result"] = conversation.entries[-1].meta
+    st.session_state.pop("turn.active", None)
+    _report_storage(problem, conversation)
     stop.empty()
     entry = conversation.entries[-1]
     if error is not None:
@@ -412,27 +435,40 @@ def owner() -> str:
     return f"visitor:{token}"
 
 
+def _saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None]:
+    """A save that makes no Streamlit call, for the end of a reply (which may run after its page moved on)."""
+    store = storage()
+    who = owner()
+    remembered = scope.remembered() if scope else None
+    page = scope.page if scope else "chatbot"
+
+    def write(conversation: Conversation) -> ChatError | None:
+        if store is None or not conversation.unsaved or (conversation.id is None and not conversation.entries):
+            return None
+        try:
+            if conversation.id is None:
+                first = next((e.content for e in conversation.entries if e.role == "user"), "New chat")
+                conversation.id = store.create(who, page, _thread_of(scope), first, remembered)
+            store.save(who, conversation, remembered)
+        except ChatError as error:
+            if error.kind == "not_found":  # deleted elsewhere: save it again as a new conversation
+                conversation.id, conversation.synced, conversation.truncate_to = None, 0, None
+            return error
+        return None
+
+    return write
+
+
+def _report_storage(problem: ChatError | None, conversation: Conversation) -> None:
+    if problem is not None:
+        st.session_state["storage.problem"] = problem
+    elif not conversation.unsaved:
+        st.session_state.pop("storage.problem", None)
+
+
 def save(scope: ChatScope | None, conversation: Conversation) -> None:
     """Write what is new in a conversation; on failure it stays in memory and is written later."""
-    if not conversation.unsaved or (conversation.id is None and not conversation.entries):
-        return
-    store = storage()
-    if store is None:
-        return
-    remembered = scope.remembered() if scope else None
-    try:
-        if conversation.id is None:
-            first = next((e.content for e in conversation.entries if e.role == "user"), "New chat")
-            conversation.id = store.create(
-                owner(), scope.page if scope else "chatbot", _thread_of(scope), first, remembered
-            )
-        store.save(owner(), conversation, remembered)
-    except ChatError as error:
-        if error.kind == "not_found":  # deleted elsewhere: save it again as a new conversation
-            conversation.id, conversation.synced, conversation.truncate_to = None, 0, None
-        st.session_state["storage.problem"] = error
-        return
-    st.session_state.pop("storage.problem", None)
+    _report_storage(_saver(scope)(conversation), conversation)
 
 
 def _thread_of(scope: ChatScope | None) -> str:

@@ -1,6 +1,7 @@
 """Every fault a model call can meet, against a scripted server on loopback."""
 
 import json
+import threading
 
 import pytest
 
@@ -170,3 +171,16 @@ def test_an_error_event_inside_the_stream_is_reported(scripted, scripted_setting
 
 def test_models_are_listed_from_the_server(scripted, scripted_settings):
     assert ChatProvider(scripted_settings()).list_models() == ["scripted-large", "scripted-model"]
+
+
+def test_a_reply_cancelled_from_another_thread_ends_as_stopped(scripted, scripted_settings):
+    scripted.enqueue(Step(text="tick ", chunks=1, delay=0.05, forever=True))
+    stream = ChatProvider(scripted_settings()).stream(request_for(scripted_settings()))
+    received = []
+    for chunk in stream:
+        received.append(chunk)
+        if len(received) == 3:
+            threading.Thread(target=stream.cancel).start()
+    assert stream.cancelled
+    assert stream.result is None
+    assert stream.text.startswith("tick tick tick")
