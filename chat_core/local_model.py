@@ -173,11 +173,17 @@ class LocalModelServer:
     def stop(self) -> None:
         """Stop the server and wait for it to exit."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Ask a process to exit, kill it if it has not within `grace` seconds, and reap it."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from chat_core.local_model import free_port
+from chat_core.local_model import free_port, stop_process
 from tests.support.scripted_server import ScriptedServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,12 +108,7 @@ def running_app(folder: Path, **overrides: str) -> Iterator[str]:
         _wait_until_healthy(process, base_url, log)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=30)
 
 
 @pytest.fixture(scope="session")
