@@ -2,7 +2,11 @@
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +18,8 @@ from chat_core.settings import load_settings
 from chat_core.tokens import VocabularyCounter
 from chat_core.turn import plan_turn, record_reply
 from tests.conftest import DETERMINISTIC
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +157,37 @@ def test_a_server_that_cannot_start_explains_why(tmp_path):
     assert caught.value.kind == "local_model"
     assert "could not start" in caught.value.message
     assert not server.is_running()
+
+
+APP_THAT_STARTS_THE_MODEL = """
+import sys, threading
+from chat_core.local_model import LocalModelServer, find_model_file
+server = LocalModelServer(find_model_file(), context=512)
+starter = threading.Thread(target=server.ensure_running)
+starter.start(); starter.join()
+print(server.process.pid, flush=True)
+threading.Event().wait()
+"""
+
+
+def test_the_model_server_does_not_outlive_a_killed_app(tmp_path):
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP_THAT_STARTS_THE_MODEL], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    child = int(app.stdout.readline())
+    assert process_alive(child)
+    app.kill()
+    app.wait()
+    deadline = time.monotonic() + 20
+    while process_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(child)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
