@@ -112,6 +112,8 @@ class LocalModelServer:
             "--port", str(self.port),
             "--n_ctx", str(self.context),
             "--n_threads", str(self.threads),
+            # Several browser tabs share this server: a new request waits its turn instead of cutting off a reply.
+            "--interrupt_requests", "False",
         ]  # fmt: skip
 
     def _start(self) -> None:

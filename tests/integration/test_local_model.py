@@ -81,6 +81,22 @@ def test_the_second_turn_resends_the_first(local):
     assert stream.result.text.strip()
 
 
+def test_two_replies_at_once_both_finish(local):
+    settings, provider = local
+    streams = [provider.stream(plan_for(settings, provider, f"Tell me about the number {n}.")) for n in (3, 7)]
+    threads = [threading.Thread(target=lambda s=s: list(s)) for s in streams]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [s.result.finish_reason in ("stop", "length") for s in streams] == [True, True]
+    assert all(s.result.status != "incomplete" and s.text for s in streams)
+
+
+def plan_for(settings, provider, text):
+    return plan_turn(settings, provider, system=None, examples=[], history=[], user_text=text).request
+
+
 def test_a_300_turn_conversation_never_overflows_the_context(local):
     settings, provider = local
     conversation = Conversation()
