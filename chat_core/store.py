@@ -227,9 +227,15 @@ class Store:
         conversation.mark_saved()
         return _summary(row), conversation
 
-    def list(self, owner: str, search: str = "", limit: int = 200) -> list[Summary]:
+    def list(
+        self, owner: str, search: str = "", limit: int = 200, page: str | None = None, thread: str | None = None
+    ) -> list[Summary]:
         """The owner's conversations, newest first; `search` matches titles and message text."""
         query = sa.select(conversations).where(conversations.c.owner == owner)
+        if page is not None:
+            query = query.where(conversations.c.page == page)
+        if thread is not None:
+            query = query.where(conversations.c.thread == thread)
         if search.strip():
             pattern = f"%{_escape_like(search.strip())}%"
             in_messages = (

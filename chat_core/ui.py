@@ -10,6 +10,7 @@ import json
 import re
 import secrets
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,10 +110,17 @@ def page_setup(title: str, icon: str, page: str | None = None) -> Settings | Non
             st.markdown(SWITCH_HELP)
             return None
         _provider_status(settings)
-        _preference_widgets(settings)
+    return current_settings()
+
+
+def sidebar_settings(settings: Settings | None) -> None:
+    """Model, temperature and reply length in the sidebar, below the page's own choices."""
+    if settings is None:
+        return
+    with st.sidebar:
+        _preference_widgets(base_settings())
         with st.expander("How to switch provider"):
             st.markdown(SWITCH_HELP)
-    return current_settings()
 
 
 def _provider_status(settings: Settings) -> None:
@@ -161,7 +169,21 @@ def show_error(error: ChatError) -> None:
 
 def _thread(page: str, thread: str) -> Conversation:
     threads = st.session_state.setdefault(f"{page}.threads", {})
-    return threads.setdefault(thread, Conversation())
+    if thread not in threads:
+        threads[thread] = _latest_saved(page, thread) or Conversation()
+    return threads[thread]
+
+
+def _latest_saved(page: str, thread: str) -> Conversation | None:
+    store = storage()
+    if store is None:
+        return None
+    try:
+        latest = store.list(owner(), limit=1, page=page, thread=thread)
+        return store.load(latest[0].id, owner())[1] if latest else None
+    except ChatError as error:
+        notice(error)
+        return None
 
 
 def _resend(page: str, thread: str, text: str | None = None) -> None:
@@ -171,29 +193,50 @@ def _resend(page: str, thread: str, text: str | None = None) -> None:
         st.session_state[f"{page}.pending"] = text if text is not None else previous
 
 
-def _edit_and_resend(page: str, thread: str) -> None:
-    _resend(page, thread, st.session_state.get(f"{page}.edit", ""))
-
-
-def _clear(page: str, thread: str) -> None:
-    _thread(page, thread).clear()
-    st.session_state.pop(f"{page}.{thread}.inspector", None)
+def _edit_and_resend(page: str, thread: str, edit_key: str) -> None:
+    text = st.session_state.get(edit_key, "")
+    if not text.strip():
+        notice(
+            ChatError(
+                "An edited message cannot be empty.", "Type the new question, then Resend.", kind="invalid_message"
+            )
+        )
+        return
+    _resend(page, thread, text)
 
 
 def _send_draft(page: str) -> None:
     st.session_state[f"{page}.pending"] = st.session_state.pop(f"{page}.draft", "")
 
 
+def as_typed(text: str) -> str:
+    """Markdown that shows text exactly as the user typed it."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+    return escaped.replace("\n", "  \n")
+
+
+def _message_text(entry: Entry) -> None:
+    if not entry.content:
+        st.empty()
+    else:
+        st.markdown(as_typed(entry.content) if entry.role == "user" else entry.content)
+
+
+def _reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:
+    if entry.error:
+        show_error(ChatError(entry.error["message"], entry.error["hint"], kind=entry.error["kind"]))
+        if last:
+            st.button("Retry", key=f"{page}.retry", on_click=_resend, args=(page, thread))
+    elif entry.note:
+        st.caption(entry.note)
+
+
 def _show_entry(entry: Entry, *, last: bool, page: str, thread: str) -> None:
+    # Same layout as a reply being streamed (text, then one status slot), so nothing stale lingers between runs.
     with st.chat_message(entry.role):
-        if entry.content:
-            st.markdown(entry.content)
-        if entry.error:
-            show_error(ChatError(entry.error["message"], entry.error["hint"], kind=entry.error["kind"]))
-            if last:
-                st.button("Retry", key=f"{page}.retry", on_click=_resend, args=(page, thread))
-        elif entry.note:
-            st.caption(entry.note)
+        _message_text(entry)
+        with st.container():
+            _reply_status(entry, last=last, page=page, thread=thread)
 
 
 @dataclass(frozen=True)
@@ -214,6 +257,8 @@ class ChatScope:
             kept.update(model=settings.model, temperature=settings.temperature, max_tokens=settings.max_tokens)
             if settings.provider == "compatible":
                 kept["base_url"] = settings.base_url
+            if settings.provider == "local":
+                kept["base_url"], kept["local_model"] = LOCAL_EXPORT_URL, True
         if self.page == "chatbot" and self.thread == CUSTOM_PERSONA:
             kept["system"] = self.system or ""
         return kept
@@ -229,6 +274,7 @@ class ChatScope:
 def chat(page: str, thread: str, settings: Settings | None, *, system: str | None, examples: Sequence[Example] = ()):
     """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar."""
     scope = ChatScope(page, thread, system, tuple(examples), settings)
+    sidebar_settings(settings)
     conversation = _thread(page, thread)
     _storage_warning()
     inspector = st.container()
@@ -245,7 +291,7 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
     _draft_box(page)
     _actions(page, thread, conversation)
     with inspector:
-        _inspector(st.session_state.get(f"{page}.{thread}.inspector"))
+        _inspector(st.session_state.get(f"{page}.{thread}.inspector") or _rebuilt_view(scope, conversation))
     if conversation.id:
         st.query_params["c"] = conversation.id
     else:
@@ -285,33 +331,34 @@ def _take_turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
     conversation.add_user(text)
     save(scope, conversation)
     with st.chat_message("user"):
-        st.markdown(text)
+        _message_text(conversation.entries[-1])
     with st.chat_message("assistant"):
+        body, slot = st.empty(), st.empty()
         try:
             provider = connect(scope.settings)
             plan = plan_turn(
                 scope.settings, provider, system=scope.system, examples=scope.examples, history=history, user_text=text
             )
         except ChatError as error:
-            conversation.add_failure(error)
+            entry = conversation.add_failure(error)
             save(scope, conversation)
-            show_error(error)
-            st.button("Retry", key=f"{page}.retry", on_click=_resend, args=(page, thread))
+            with slot.container():
+                _reply_status(entry, last=True, page=page, thread=thread)
             return
-        _stream_reply(scope, conversation, provider, plan)
+        _stream_reply(scope, conversation, provider, plan, body, slot)
 
 
-def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan) -> None:
+def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan, body, slot):
     page, thread = scope.page, scope.thread
     view = st.session_state[f"{page}.{thread}.inspector"] = plan.inspector_view()
-    stop = st.empty()
-    stop.button("⏹ Stop", key=f"{page}.stop", help="Stop the reply; what arrived so far stays.")
+    slot.button("⏹ Stop", key=f"{page}.stop", help="Stop the reply; what arrived so far stays.")
     stream = st.session_state["turn.active"] = provider.stream(plan.request)
     write = _saver(scope)
     chunks = iter(stream)
     error = problem = None
     try:
-        st.write_stream(chunks)
+        with body.container():
+            st.write_stream(chunks)
     except ChatError as failure:
         error = failure
     except Exception as unexpected:  # a bug must not lose the conversation or show a traceback
@@ -324,13 +371,8 @@ def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatPr
         view["result"] = conversation.entries[-1].meta
     st.session_state.pop("turn.active", None)
     _report_storage(problem, conversation)
-    stop.empty()
-    entry = conversation.entries[-1]
-    if error is not None:
-        show_error(error)
-        st.button("Retry", key=f"{page}.retry", on_click=_resend, args=(page, thread))
-    elif entry.note:
-        st.caption(entry.note)
+    with slot.container():
+        _reply_status(conversation.entries[-1], last=True, page=page, thread=thread)
 
 
 def _draft_box(page: str) -> None:
@@ -344,15 +386,35 @@ def _actions(page: str, thread: str, conversation: Conversation) -> None:
     if not conversation.entries:
         return
     left, middle, right = st.columns(3)
-    left.button("🗑 Clear conversation", key=f"{page}.clear", on_click=_clear, args=(page, thread))
-    middle.button("🔄 Regenerate", key=f"{page}.regenerate", on_click=_resend, args=(page, thread))
+    left.button(
+        "🧹 Clear conversation", key=f"{page}.clear", on_click=_new_chat, args=(page, thread),
+        help="Start afresh; the conversation stays in the history.",
+    )  # fmt: skip
+    if conversation.entries[-1].error is None:
+        middle.button("🔄 Regenerate", key=f"{page}.regenerate", on_click=_resend, args=(page, thread))
     last = conversation.last_user_text()
     if last is not None:
-        if st.session_state.get(f"{page}.edit_source") != last:
-            st.session_state[f"{page}.edit_source"] = st.session_state[f"{page}.edit"] = last
+        edit_key = f"{page}.edit.{zlib.crc32(last.encode())}"
         with right.popover("✏️ Edit last message"):
-            st.text_area("Edit your last message", key=f"{page}.edit")
-            st.button("Resend", key=f"{page}.resend", on_click=_edit_and_resend, args=(page, thread))
+            st.text_area("Edit your last message", value=last, key=edit_key)
+            st.button("Resend", key=f"{page}.resend", on_click=_edit_and_resend, args=(page, thread, edit_key))
+
+
+def _rebuilt_view(scope: ChatScope, conversation: Conversation) -> dict | None:
+    """The last turn's request rebuilt from a saved conversation (after a reload or opening it from the history)."""
+    entries = conversation.entries
+    last_user = max((i for i, e in enumerate(entries) if e.role == "user"), default=None)
+    if last_user is None or scope.settings is None:
+        return None
+    try:
+        plan = plan_turn(
+            scope.settings, connect(scope.settings), system=scope.system, examples=scope.examples,
+            history=Conversation(entries[:last_user]).history(), user_text=entries[last_user].content,
+        )  # fmt: skip
+    except ChatError:
+        return None
+    reply = entries[last_user + 1] if last_user + 1 < len(entries) else None
+    return {**plan.inspector_view(), "result": reply.meta if reply else None, "rebuilt": True}
 
 
 def _inspector(view: dict | None) -> None:
@@ -374,7 +436,9 @@ def _inspector(view: dict | None) -> None:
                 f"The context budget left out the {len(view['dropped'])} oldest messages of this conversation "
                 "so the request fits the model's context window."
             )
-        st.code(json.dumps(body["messages"], indent=2, ensure_ascii=False), language="json")
+        st.code(json.dumps(body["messages"], indent=2, ensure_ascii=False), language="json", wrap_lines=True)
+        if view.get("rebuilt"):
+            st.caption("Rebuilt from the saved conversation with the current settings.")
         result = view.get("result")
         if result:
             usage = result["usage"]
@@ -394,6 +458,7 @@ THREADS = {"chatbot": [*PERSONAS, CUSTOM_PERSONA], "tutor": list(TUTOR_SUBJECTS)
 THREAD_WIDGETS = {"chatbot": "chatbot.persona", "tutor": "tutor.subject"}
 _VISITOR_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 HISTORY_SHOWN = 30
+LOCAL_EXPORT_URL = "http://127.0.0.1:8000/v1"
 
 
 @st.cache_resource(show_spinner=False)
@@ -461,7 +526,7 @@ def _saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None
 
 def _report_storage(problem: ChatError | None, conversation: Conversation) -> None:
     if problem is not None:
-        st.session_state["storage.problem"] = problem
+        notice(problem)
     elif not conversation.unsaved:
         st.session_state.pop("storage.problem", None)
 
@@ -489,6 +554,14 @@ def _storage_warning() -> None:
     problem = st.session_state.get("storage.problem")
     if problem is not None:
         st.warning(f"**{problem.message}**\n\n{problem.hint}", icon="💾")
+    shown = st.session_state.pop("notice", None)
+    if shown is not None:
+        st.warning(f"**{shown.message}**\n\n{shown.hint}".strip(), icon="ℹ️")
+
+
+def notice(error: ChatError) -> None:
+    """A message shown once at the top of the page: database trouble stays until it is over, the rest goes."""
+    st.session_state["storage.problem" if error.kind == "storage" else "notice"] = error
 
 
 def _open(conversation_id: str, page: str | None) -> None:
@@ -499,7 +572,7 @@ def _open(conversation_id: str, page: str | None) -> None:
     try:
         summary, conversation = store.load(conversation_id, owner())
     except ChatError as error:
-        st.session_state["storage.problem"] = error
+        notice(error)
         return
     if summary.page != page and summary.page in PAGE_FILES:
         st.session_state["history.open"] = conversation_id
@@ -587,7 +660,7 @@ def _rename(store: Store, conversation_id: str) -> None:
     try:
         store.rename(conversation_id, owner(), st.session_state.get("history.title", ""))
     except ChatError as error:
-        st.session_state["storage.problem"] = error
+        notice(error)
 
 
 def _delete(store: Store, scope: ChatScope, conversation_id: str) -> None:
@@ -654,6 +727,7 @@ def _import_box(store: Store, page: str | None) -> None:
         store.save(owner(), conversation)
     except ChatError as error:
         show_error(error)
+        notice(error)
         return
     _request_open(conversation.id)
     st.rerun()

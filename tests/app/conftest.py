@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -46,9 +47,14 @@ def send(app: AppTest, text: str) -> AppTest:
     return app.run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the page displays it (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
+
+
 def chat_texts(app: AppTest) -> list[tuple[str, str]]:
     """(role, text) of every chat message on the page, examples included."""
-    return [(m.name, " ".join(md.value for md in m.markdown)) for m in app.chat_message]
+    return [(m.name, " ".join(shown(md.value) for md in m.markdown)) for m in app.chat_message]
 
 
 def inspector(app: AppTest, page: str, thread: str) -> dict:

@@ -235,3 +235,31 @@ def test_with_login_configured_a_visitor_is_offered_to_log_in(deterministic_env,
     app.run()
     assert app.button(key="auth.login").label == "Log in"
     assert app.query_params["v"] == app.session_state["visitor"]
+
+
+def test_clear_starts_afresh_and_keeps_the_old_conversation_in_the_history(open_page, scripted_env):
+    app = send(open_page("chatbot"), "Old topic")
+    app.button(key="chatbot.clear").click().run()
+    assert chat_texts(app) == []
+    app = send(app, "New topic")
+    assert [s.title for s in app_store().list(owner_of(app))] == ["New topic", "Old topic"]
+
+
+def test_the_inspector_is_rebuilt_for_a_reopened_conversation(open_page, scripted_env):
+    app = send(send(open_page("tutor"), "What is a list?"), "And a tuple?")
+    conversation_id = app.session_state["tutor.threads"]["Python"].id
+    again = reopen(app, "tutor", c=conversation_id)
+    inspector_code = [c.value for c in again.code if c.language == "json"]
+    sent = scripted_env.history[-1]["messages"]
+    assert json.loads(inspector_code[0]) == sent
+    assert any("Rebuilt from the saved conversation" in c.value for c in again.caption)
+
+
+def test_after_a_reload_each_persona_reopens_its_latest_conversation(open_page, scripted_env):
+    app = send(open_page("chatbot"), "Helpful thread")
+    app.selectbox(key="chatbot.persona").set_value("IT support").run()
+    app = send(app, "My printer is broken")
+    again = reopen(app)
+    assert chat_texts(again)[0] == ("user", "Helpful thread")
+    again.selectbox(key="chatbot.persona").set_value("IT support").run()
+    assert chat_texts(again)[0] == ("user", "My printer is broken")

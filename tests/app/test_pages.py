@@ -1,6 +1,7 @@
 """Each page in AppTest: the embedded model answers, the scripted server plays faults."""
 
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT, PERSONAS, TUTOR_SUBJECTS
+from chat_core.ui import as_typed
 from tests.app.conftest import chat_texts, inspector, send
 from tests.support.scripted_server import Step
 
@@ -92,10 +93,30 @@ def test_clear_empties_the_conversation(open_page, scripted_env):
 def test_edit_and_resend_replaces_the_last_question(open_page, scripted_env):
     scripted_env.enqueue(Step(text="About cats."), Step(text="About dogs."))
     app = send(open_page("chatbot"), "Tell me about cats")
-    app.text_area(key="chatbot.edit").set_value("Tell me about dogs")
+    edit_box(app).set_value("Tell me about dogs")
     app.button(key="chatbot.resend").click().run()
     assert chat_texts(app) == [("user", "Tell me about dogs"), ("assistant", "About dogs.")]
     assert scripted_env.history[-1]["messages"][-1] == {"role": "user", "content": "Tell me about dogs"}
+
+
+def edit_box(app):
+    return next(t for t in app.text_area if t.label == "Edit your last message")
+
+
+def test_the_edit_box_holds_the_last_question_even_after_other_runs(open_page, scripted_env):
+    app = send(open_page("chatbot"), "First question")
+    app = send(app, "Second question")
+    app.button(key="chatbot.regenerate").click().run()
+    assert edit_box(app).value == "Second question"
+
+
+def test_a_blank_edit_is_refused_and_deletes_nothing(open_page, scripted_env):
+    app = send(open_page("chatbot"), "Keep me")
+    edit_box(app).set_value("   ")
+    app.button(key="chatbot.resend").click().run()
+    assert chat_texts(app) == [("user", "Keep me"), ("assistant", "Hello from the scripted server.")]
+    assert any("cannot be empty" in w.value for w in app.warning)
+    assert len(scripted_env.history) == 1
 
 
 def test_blank_messages_are_ignored(open_page, scripted_env):
@@ -162,3 +183,12 @@ def test_an_unexpected_exception_shows_no_details_in_the_page():
     shown = app.exception[0]
     assert "internal detail" not in shown.value
     assert shown.stack_trace == []
+
+
+def test_the_users_text_is_shown_as_typed_not_as_markdown(open_page, scripted_env):
+    typed = "What does __init__ do?\nAlso 2*3*4 and <b>tags</b> # not a heading"
+    app = send(open_page("chatbot"), typed)
+    source = app.chat_message[0].markdown[0].value
+    assert source == as_typed(typed)
+    assert chat_texts(app)[0] == ("user", typed)
+    assert scripted_env.history[-1]["messages"][-1]["content"] == typed
