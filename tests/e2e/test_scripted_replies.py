@@ -97,3 +97,29 @@ def test_a_second_message_sent_while_a_reply_streams_stops_it_and_gets_its_own_r
     expect(chatbot).to_have_url(re.compile(r"[?&]c="), timeout=UI_TIMEOUT)
     chatbot.reload()
     expect(messages.get_by_test_id("stChatMessageContent")).to_have_text(expected, timeout=REPLY_TIMEOUT)
+
+
+@pytest.mark.browser
+def test_the_previous_reply_is_shown_once_while_the_next_one_streams(chatbot: Page, scripted):
+    scripted.enqueue(Step(text="The first answer."), Step(text="tock ", chunks=1, delay=0.2, forever=True))
+    send(chatbot, "one")
+    messages = conversation(chatbot)
+    expect(messages.nth(1).get_by_test_id("stChatMessageContent")).to_have_text(
+        "The first answer.", timeout=REPLY_TIMEOUT
+    )
+    wait_until_idle(chatbot)
+    send(chatbot, "two")
+    expect(messages.nth(3).get_by_test_id("stChatMessageContent")).to_contain_text("tock", timeout=REPLY_TIMEOUT)
+    expect(chatbot.get_by_test_id("stMarkdown").filter(has_text="The first answer.")).to_have_count(1)
+    expect(chatbot.get_by_text("tock", exact=False).first).to_be_visible()
+    messages.nth(3).get_by_role("button", name="Stop").click(timeout=UI_TIMEOUT)
+    expect(messages.nth(3).get_by_test_id("stCaptionContainer")).to_contain_text("Stopped", timeout=REPLY_TIMEOUT)
+
+
+@pytest.mark.browser
+def test_the_users_text_is_rendered_exactly_as_typed(chatbot: Page, scripted):
+    send(chatbot, "What does __init__ do? Also 2*3*4")
+    question = conversation(chatbot).first.get_by_test_id("stChatMessageContent")
+    expect(question).to_have_text("What does __init__ do? Also 2*3*4", timeout=REPLY_TIMEOUT)
+    expect(question.locator("em, strong")).to_have_count(0)
+    wait_until_idle(chatbot)
