@@ -430,7 +430,13 @@ def _inspector(view: dict | None) -> None:
             {"#": i, "role": m["role"], "tokens": t, "content": m["content"]}
             for i, (m, t) in enumerate(zip(body["messages"], view["message_tokens"], strict=True))
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        columns = {
+            "#": st.column_config.NumberColumn(width=40),
+            "role": st.column_config.TextColumn(width=90),
+            "tokens": st.column_config.NumberColumn(width=70),
+            "content": st.column_config.TextColumn(width="large"),
+        }
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=columns)
         if view["dropped"]:
             st.warning(
                 f"The context budget left out the {len(view['dropped'])} oldest messages of this conversation "
@@ -616,6 +622,8 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
         if store is None:
             st.caption("History is unavailable while the database fails; this tab keeps your messages.")
             return
+        if not (_auth_configured() and st.user.is_logged_in):
+            st.caption("Saved for this page's link: bookmark it to come back; anyone with the link can see them.")
         if scope is not None:
             st.button("➕ New chat", key="history.new", on_click=_new_chat, args=(scope.page, scope.thread))
         query = st.text_input("Search conversations", key="history.search", placeholder="Titles and messages")
