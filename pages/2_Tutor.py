@@ -17,7 +17,9 @@ with st.expander(f"Few-shot examples: {len(lesson.examples)} pairs sent before y
         "These user/assistant turns are not a real conversation: the app sends them, after the system "
         "message, in front of every question you ask, so the model imitates their style."
     )
+    st.caption("The system message, sent first:")
     st.code(lesson.system_prompt, language=None, wrap_lines=True)
+    st.caption("Then the worked examples, as user and assistant turns:")
     for question, answer in lesson.examples:
         with st.chat_message("user"):
             st.markdown(f"*(example)* {question}")
