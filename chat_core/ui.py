@@ -69,9 +69,8 @@ def base_settings() -> Settings:
     return load_settings(read_environment())
 
 
-def current_settings() -> Settings:
+def current_settings(settings: Settings) -> Settings:
     """The environment's settings with the sidebar's choices applied."""
-    settings = base_settings()
     prefs = st.session_state.get("prefs", {})
     changes = {name: prefs[name] for name in PREFERENCES if name in prefs}
     if settings.provider == "local":
@@ -110,7 +109,7 @@ def page_setup(title: str, icon: str, page: str | None = None) -> Settings | Non
             st.markdown(SWITCH_HELP)
             return None
         _provider_status(settings)
-    return current_settings()
+    return current_settings(settings)
 
 
 def sidebar_settings(settings: Settings | None) -> None:
@@ -118,7 +117,7 @@ def sidebar_settings(settings: Settings | None) -> None:
     if settings is None:
         return
     with st.sidebar:
-        _preference_widgets(base_settings())
+        _preference_widgets(settings)
         with st.expander("How to switch provider"):
             st.markdown(SWITCH_HELP)
 
@@ -511,15 +510,15 @@ def _saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None
     store = storage()
     who = owner()
     remembered = scope.remembered() if scope else None
-    page = scope.page if scope else "chatbot"
 
     def write(conversation: Conversation) -> ChatError | None:
-        if store is None or not conversation.unsaved or (conversation.id is None and not conversation.entries):
+        new = conversation.id is None
+        if store is None or not conversation.unsaved or (new and (scope is None or not conversation.entries)):
             return None
         try:
-            if conversation.id is None:
+            if new:
                 first = next((e.content for e in conversation.entries if e.role == "user"), "New chat")
-                conversation.id = store.create(who, page, _thread_of(scope), first, remembered)
+                conversation.id = store.create(who, scope.page, scope.thread, first, remembered)
             store.save(who, conversation, remembered)
         except ChatError as error:
             if error.kind == "not_found":  # deleted elsewhere: save it again as a new conversation
@@ -540,10 +539,6 @@ def _report_storage(problem: ChatError | None, conversation: Conversation) -> No
 def save(scope: ChatScope | None, conversation: Conversation) -> None:
     """Write what is new in a conversation; on failure it stays in memory and is written later."""
     _report_storage(_saver(scope)(conversation), conversation)
-
-
-def _thread_of(scope: ChatScope | None) -> str:
-    return scope.thread if scope else "Helpful assistant"
 
 
 def _catch_up() -> None:
