@@ -48,6 +48,18 @@ def find_model_file(override: str | None = None) -> Path:
     )
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment without the variables llama-cpp-python's server reads as its own settings.
+
+    It reads every setting from a variable of the same name ahead of its flags, so a PORT or HOST meant for
+    the app (or an API_KEY, or CONFIG_FILE) would otherwise move or lock the model server.
+    """
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    names = {name.upper() for name in (*ModelSettings.model_fields, *ServerSettings.model_fields, "config_file")}
+    return {name: value for name, value in os.environ.items() if name.upper() not in names}
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody is listening on right now."""
     with socket.socket() as sock:
@@ -145,6 +157,7 @@ class LocalModelServer:
         with open(self.log_path, "wb") as log:
             return subprocess.Popen(
                 self._command(model_path),
+                env=server_environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

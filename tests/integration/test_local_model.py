@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -155,6 +156,26 @@ def test_a_server_started_from_a_short_lived_thread_keeps_running(model_path):
         assert server.starts == 1
     finally:
         server.stop()
+
+
+def test_the_apps_own_port_and_key_variables_do_not_reach_the_model_server(model_path, monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("PORT", str(taken.getsockname()[1]))
+        monkeypatch.setenv("API_KEY", "meant-for-something-else")
+        server = LocalModelServer(model_path, context=512)
+        try:
+            base_url = server.ensure_running()
+            assert base_url != f"http://127.0.0.1:{taken.getsockname()[1]}/v1"
+            settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "8"})
+            stream = ChatProvider(settings, base_url=base_url).stream(
+                ChatRequest(settings.model, [{"role": "user", "content": "Hi"}], 0.0, 8, 42)
+            )
+            assert "".join(stream)
+            assert server.starts == 1
+        finally:
+            server.stop()
 
 
 def test_a_missing_model_file_says_what_to_do(tmp_path):
