@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 
 from chat_core.errors import ChatError
 from chat_core.messages import Message
-from chat_core.providers import STATUS_NOTES
+
+STATUS_NOTES = {
+    "complete": "",
+    "length": "Cut at the max reply tokens limit.",
+    "incomplete": "Incomplete: the server stopped sending before the reply finished.",
+    "stopped": "Stopped before the reply finished.",
+    "error": "Failed before the reply finished.",
+    "blocked": "Blocked by a guardrail check.",
+}
+"""The caption under a reply, by how it ended."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from chat_core.budget import Budget, fit_to_budget
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.messages import Example, Message, check_user_text, request_parts
-from chat_core.providers import ChatProvider, ChatRequest, ReplyStream
+from chat_core.providers.client import ChatProvider, ChatRequest, ReplyStream
 from chat_core.settings import Settings
 
 

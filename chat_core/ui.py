@@ -18,12 +18,13 @@ from pathlib import Path
 import streamlit as st
 
 from chat_core.conversation import Conversation, Entry
-from chat_core.errors import ChatError, translate
+from chat_core.errors import ChatError
+from chat_core.providers.sdk_errors import translate
 from chat_core.exports import Snapshot, parse_import, to_json, to_markdown, to_python
-from chat_core.local_model import LocalModelServer, find_model_file
+from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.messages import Example, check_user_text, example_messages, system_message
 from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, TUTOR_SUBJECTS
-from chat_core.providers import ChatProvider
+from chat_core.providers.client import ChatProvider
 from chat_core.settings import LOCAL_MODEL_NAME, Settings, database_url, load_settings, read_environment
 from chat_core.store import Store, Summary, make_engine, storage_error
 from chat_core.tokens import VocabularyCounter

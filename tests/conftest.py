@@ -4,7 +4,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from chat_core.local_model import LocalModelServer, find_model_file
+from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
 from chat_core.store import Store, make_engine
 from tests.support.postgres import PostgresServer, postgres_bin

@@ -13,8 +13,8 @@ import pytest
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
-from chat_core.local_model import LocalModelServer, find_model_file
-from chat_core.providers import ChatProvider, ChatRequest
+from chat_core.providers.local_server import LocalModelServer, find_model_file
+from chat_core.providers.client import ChatProvider, ChatRequest
 from chat_core.settings import load_settings
 from chat_core.tokens import VocabularyCounter
 from chat_core.turn import plan_turn, record_reply
@@ -198,7 +198,7 @@ def test_a_server_that_cannot_start_explains_why(tmp_path):
 
 APP_THAT_STARTS_THE_MODEL = """
 import sys, threading
-from chat_core.local_model import LocalModelServer, find_model_file
+from chat_core.providers.local_server import LocalModelServer, find_model_file
 server = LocalModelServer(find_model_file(), context=512)
 starter = threading.Thread(target=server.ensure_running)
 starter.start(); starter.join()

@@ -86,7 +86,7 @@ def test_a_corrupt_database_file_fails_clearly(tmp_path):
 
 
 def test_an_unreachable_server_fails_clearly():
-    from chat_core.local_model import free_port
+    from chat_core.providers.local_server import free_port
 
     store = Store(make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none"))
     with pytest.raises(ChatError) as caught:

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from chat_core.local_model import free_port
+from chat_core.providers.local_server import free_port
 
 
 def postgres_bin() -> Path | None:

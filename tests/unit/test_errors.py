@@ -2,7 +2,8 @@ import httpx2
 import openai
 import pytest
 
-from chat_core.errors import ChatError, is_retryable, redact, translate
+from chat_core.errors import ChatError, redact
+from chat_core.providers.sdk_errors import is_retryable, translate
 
 REQUEST = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
 

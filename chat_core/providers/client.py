@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 import httpx2
 import openai
 
-from chat_core.errors import ChatError, is_retryable, stream_cut_error, translate
+from chat_core.errors import ChatError, stream_cut_error
+from chat_core.providers.sdk_errors import is_retryable, translate
 from chat_core.messages import Message
 from chat_core.settings import Settings
 from chat_core.tokens import EstimateCounter
@@ -68,15 +69,6 @@ class ReplyResult:
         figures = asdict(self)
         del figures["text"]
         return figures
-
-
-STATUS_NOTES = {
-    "complete": "",
-    "length": "Cut at the max reply tokens limit.",
-    "incomplete": "Incomplete: the server stopped sending before the reply finished.",
-    "stopped": "Stopped before the reply finished.",
-    "error": "Failed before the reply finished.",
-}
 
 
 def status_for(finish_reason: str | None) -> str:
