@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
+from chat_core.lab.examples import ExampleSet, check_can_save
 
 MIGRATIONS: list[Callable[[Connection], None]] = []
 
@@ -50,6 +52,23 @@ def m002_settings_errors_and_figures(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX conversations_by_owner ON conversations (owner, updated_at)")
 
 
+@migration
+def m003_example_sets_and_feedback(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE example_sets ("
+        " owner VARCHAR(200) NOT NULL, name VARCHAR(200) NOT NULL, system TEXT NOT NULL, examples TEXT NOT NULL,"
+        " created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (owner, name))"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE feedback ("
+        " conversation_id VARCHAR(36) NOT NULL, position INTEGER NOT NULL, thumbs_up BOOLEAN NOT NULL,"
+        " example_set VARCHAR(200) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (conversation_id, position),"
+        " FOREIGN KEY (conversation_id, position) REFERENCES messages (conversation_id, position) ON DELETE CASCADE)"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -78,6 +97,26 @@ messages = sa.Table(
     sa.Column("created_at", sa.Float),
 )
 
+example_sets = sa.Table(
+    "example_sets",
+    metadata,
+    sa.Column("owner", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("system", sa.Text),
+    sa.Column("examples", sa.Text),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("conversation_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("thumbs_up", sa.Boolean),
+    sa.Column("example_set", sa.String(200)),
+    sa.Column("created_at", sa.Float),
+)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -89,6 +128,20 @@ class Summary:
     thread: str
     settings: dict
     updated_at: float
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Thumbs up and down on the replies made with one example set."""
+
+    example_set: str
+    ups: int
+    downs: int
+
+    @property
+    def total(self) -> int:
+        """Every reply rated with this set."""
+        return self.ups + self.downs
 
 
 def storage_error(exc: Exception) -> ChatError:
@@ -274,6 +327,95 @@ class Store:
 
         self._run(write)
 
+    def save_example_set(self, owner: str, example_set: ExampleSet) -> None:
+        """Keep an example set under its name for its owner, replacing one saved before under that name."""
+        checked = check_can_save(example_set)
+        now = time.time()
+        row = {
+            "owner": owner, "name": checked.name, "system": checked.system,
+            "examples": json.dumps([list(pair) for pair in checked.examples], ensure_ascii=False),
+            "created_at": now, "updated_at": now,
+        }  # fmt: skip
+        changes = {"system": row["system"], "examples": row["examples"], "updated_at": now}
+        self._run(lambda conn: _upsert(conn, example_sets, row, ["owner", "name"], changes))
+
+    def list_example_sets(self, owner: str) -> list[ExampleSet]:
+        """The owner's saved example sets, by name."""
+        query = sa.select(example_sets).where(example_sets.c.owner == owner).order_by(example_sets.c.name)
+        return [_example_set(row) for row in self._run(lambda conn: conn.execute(query).all())]
+
+    def load_example_set(self, owner: str, name: str) -> ExampleSet:
+        """One saved example set, only for its owner."""
+        query = sa.select(example_sets).where(example_sets.c.owner == owner, example_sets.c.name == name)
+        row = self._run(lambda conn: conn.execute(query).first())
+        if row is None:
+            raise _no_example_set(name)
+        return _example_set(row)
+
+    def delete_example_set(self, owner: str, name: str) -> None:
+        """Remove a saved example set (feedback already given with it keeps its tally)."""
+        query = example_sets.delete().where(example_sets.c.owner == owner, example_sets.c.name == name)
+        if self._run(lambda conn: conn.execute(query).rowcount) == 0:
+            raise _no_example_set(name)
+
+    def record_feedback(
+        self, owner: str, conversation_id: str, position: int, thumbs_up: bool | None, example_set: str = ""
+    ) -> None:
+        """Keep a thumbs up or down on the reply at `position` (None takes it back), with the set it was made with."""
+
+        def write(conn: Connection) -> None:
+            _owned(conn, conversation_id, owner)
+            role = conn.execute(
+                sa.select(messages.c.role).where(
+                    messages.c.conversation_id == conversation_id, messages.c.position == position
+                )
+            ).scalar()
+            if role != "assistant":
+                raise ChatError(
+                    "There is no saved reply there to rate.",
+                    "Rate a reply once it has finished and been saved.",
+                    kind="not_found",
+                )
+            key = (feedback.c.conversation_id == conversation_id) & (feedback.c.position == position)
+            if thumbs_up is None:
+                conn.execute(feedback.delete().where(key))
+                return
+            row = {
+                "conversation_id": conversation_id, "position": position, "thumbs_up": thumbs_up,
+                "example_set": example_set, "created_at": time.time(),
+            }  # fmt: skip
+            changes = {"thumbs_up": thumbs_up, "example_set": example_set, "created_at": row["created_at"]}
+            _upsert(conn, feedback, row, ["conversation_id", "position"], changes)
+
+        self._run(write)
+
+    def feedback_for(self, owner: str, conversation_id: str) -> dict[int, bool]:
+        """The thumbs given in one conversation, by reply position (True: up)."""
+
+        def read(conn: Connection):
+            _owned(conn, conversation_id, owner)
+            query = sa.select(feedback.c.position, feedback.c.thumbs_up).where(
+                feedback.c.conversation_id == conversation_id
+            )
+            return conn.execute(query).all()
+
+        return {row.position: bool(row.thumbs_up) for row in self._run(read)}
+
+    def feedback_tally(self, owner: str, page: str | None = None) -> list[Tally]:
+        """Ups and downs per example set over the owner's conversations (on one page, if given), by set name."""
+        ups = sa.func.sum(sa.case((feedback.c.thumbs_up == sa.true(), 1), else_=0))
+        query = (
+            sa.select(feedback.c.example_set, ups.label("ups"), sa.func.count().label("total"))
+            .join(conversations, conversations.c.id == feedback.c.conversation_id)
+            .where(conversations.c.owner == owner)
+            .group_by(feedback.c.example_set)
+            .order_by(feedback.c.example_set)
+        )
+        if page is not None:
+            query = query.where(conversations.c.page == page)
+        rows = self._run(lambda conn: conn.execute(query).all())
+        return [Tally(row.example_set, int(row.ups), int(row.total) - int(row.ups)) for row in rows]
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -318,3 +460,20 @@ def _summary(row) -> Summary:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _upsert(conn: Connection, table: sa.Table, row: dict, keys: list[str], changes: dict) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).values(**row).on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+def _example_set(row) -> ExampleSet:
+    return ExampleSet(row.name, row.system, tuple((question, answer) for question, answer in json.loads(row.examples)))
+
+
+def _no_example_set(name: str) -> ChatError:
+    return ChatError(
+        f"There is no saved example set called “{name}”.",
+        "Pick one from the list, or save the current examples under a name.",
+        kind="not_found",
+    )
