@@ -3,6 +3,7 @@
 import streamlit as st
 
 from chat_core import ui
+from chat_core.catalog import CHAT_PAGES
 
 settings = ui.page_setup("Home", "💬")
 st.title("💬 Chat lab")
@@ -16,8 +17,7 @@ st.markdown(
 A chatbot remembers only because the app resends the whole list every turn. Open the
 **request inspector** on any page to see exactly what was sent."""
 )
-st.page_link("pages/1_Chatbot.py", label="Chatbot: personas set by a system message", icon="🤖")
-st.page_link("pages/2_Tutor.py", label="Tutor: steered by few-shot examples", icon="🎓")
-st.page_link("pages/3_Finance_guardrails.py", label="Finance guardrails: rules in a system message", icon="🛡️")
+for entry in CHAT_PAGES.values():
+    st.page_link(entry.file, label=f"{entry.title}: {entry.blurb[0].lower()}{entry.blurb[1:]}", icon=entry.icon)
 ui.sidebar_settings(settings)
 ui.history_sidebar(None, None)

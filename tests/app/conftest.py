@@ -4,15 +4,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from chat_core.catalog import CHAT_PAGES
 from tests.conftest import DETERMINISTIC
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {
-    "chatbot": "pages/1_Chatbot.py",
-    "tutor": "pages/2_Tutor.py",
-    "finance": "pages/3_Finance_guardrails.py",
-    "home": "app.py",
-}
+PAGES = {**{key: entry.file for key, entry in CHAT_PAGES.items()}, "home": "app.py"}
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""The app's pages and their threads, as data: one place for the router, the history, imports and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, TUTOR_SUBJECTS
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One page of the app: its file, address, icon and the threads (conversations side by side) it keeps."""
+
+    key: str
+    title: str
+    file: str
+    url_path: str
+    icon: str
+    blurb: str
+    threads: tuple[str, ...] = ()
+    thread_widget: str | None = None
+    """The session-state key of the selectbox that picks the thread, when the page offers a choice."""
+
+    def thread_or_first(self, thread: str) -> str:
+        """The thread itself when this page knows it, else the page's first thread."""
+        return thread if thread in self.threads else self.threads[0]
+
+
+HOME = PageEntry("home", "Home", "app.py", "", "💬", "What a chat request is made of")
+CHAT_PAGES: dict[str, PageEntry] = {
+    page.key: page
+    for page in (
+        PageEntry(
+            "chatbot", "Chatbot", "pages/1_Chatbot.py", "Chatbot", "🤖", "Personas set by a system message",
+            (*PERSONAS, CUSTOM_PERSONA), "chatbot.persona",
+        ),
+        PageEntry(
+            "tutor", "Tutor", "pages/2_Tutor.py", "Tutor", "🎓", "Steered by few-shot examples",
+            tuple(TUTOR_SUBJECTS), "tutor.subject",
+        ),
+        PageEntry(
+            "finance", "Finance guardrails", "pages/3_Finance_guardrails.py", "Finance_guardrails", "🛡️",
+            "Rules in a system message", ("guardrails",),
+        ),
+    )
+}  # fmt: skip
+"""The pages that hold conversations, in navigation order."""
+
+ALL_PAGES: tuple[PageEntry, ...] = (HOME, *CHAT_PAGES.values())
+DEFAULT_CHAT_PAGE = "chatbot"
+
+
+def chat_page(key: str | None) -> PageEntry | None:
+    """The chat page with this key, or None (the home page and unknown pages hold no conversations)."""
+    return CHAT_PAGES.get(key or "")
+
+
+def icon_of(page_key: str) -> str:
+    """The icon that marks a conversation of this page in the history."""
+    page = chat_page(page_key)
+    return page.icon if page else "💬"

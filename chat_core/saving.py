@@ -1,0 +1,122 @@
+"""When and where a conversation is written: create or save, after "not found", after an outage, on import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from chat_core.catalog import CHAT_PAGES, DEFAULT_CHAT_PAGE
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.exports import Imported, Snapshot
+from chat_core.messages import Example, example_messages, system_message
+from chat_core.prompts import CUSTOM_PERSONA, PERSONAS
+from chat_core.settings import Settings
+from chat_core.store import Store
+
+LOCAL_EXPORT_URL = "http://127.0.0.1:8000/v1"
+"""The address an exported script uses for the embedded model (its real port changes on every start)."""
+
+
+@dataclass(frozen=True)
+class ChatScope:
+    """Which conversation a page shows and what every request in it starts with."""
+
+    page: str
+    thread: str
+    system: str | None = None
+    examples: Sequence[Example] = ()
+    settings: Settings | None = None
+
+    def remembered(self) -> dict:
+        """What a saved conversation keeps of its settings (never the API key)."""
+        settings = self.settings
+        kept = {"thread": self.thread}
+        if settings is not None:
+            kept.update(model=settings.model, temperature=settings.temperature, max_tokens=settings.max_tokens)
+            if settings.provider == "compatible":
+                kept["base_url"] = settings.base_url
+            if settings.provider == "local":
+                kept["base_url"], kept["local_model"] = LOCAL_EXPORT_URL, True
+        if self.page == "chatbot" and self.thread == CUSTOM_PERSONA:
+            kept["system"] = self.system or ""
+        return kept
+
+    def snapshot(self, conversation: Conversation, title: str) -> Snapshot:
+        """The conversation with its fixed messages, for export."""
+        fixed = [system_message(self.system)] if self.system and self.system.strip() else []
+        return Snapshot(
+            title, self.page, self.thread, fixed + example_messages(self.examples), conversation, self.remembered()
+        )
+
+
+def first_user_text(conversation: Conversation) -> str:
+    """What a new conversation is titled after: its first question."""
+    return next((e.content for e in conversation.entries if e.role == "user"), "New chat")
+
+
+def save_conversation(
+    store: Store | None, owner: str, conversation: Conversation, scope: ChatScope | None
+) -> ChatError | None:
+    """Write what is new in a conversation, creating it on its first message; returns what went wrong, if anything.
+
+    Makes no Streamlit call, so it can run at the end of a reply whose page has moved on. `scope` is None when
+    only an existing conversation's missed messages are written. A conversation deleted elsewhere ("not found")
+    is forgotten by id so the next save writes it again as a new one; after an outage, it stays unsaved and the
+    next save catches up.
+    """
+    new = conversation.id is None
+    if store is None or not conversation.unsaved or (new and (scope is None or not conversation.entries)):
+        return None
+    remembered = scope.remembered() if scope else None
+    try:
+        if new:
+            conversation.id = store.create(owner, scope.page, scope.thread, first_user_text(conversation), remembered)
+        store.save(owner, conversation, remembered)
+    except ChatError as error:
+        if error.kind == "not_found":
+            conversation.id, conversation.synced, conversation.truncate_to = None, 0, None
+        return error
+    return None
+
+
+def catch_up(store: Store | None, owner: str, threads: Mapping[str, Mapping[str, Conversation]]) -> list[ChatError]:
+    """Write the messages a failing database missed, for every page's threads; returns the failures."""
+    problems = []
+    for page, by_thread in threads.items():
+        for thread, conversation in by_thread.items():
+            if not conversation.unsaved:
+                continue
+            scope = None if conversation.id is not None else ChatScope(page, thread)
+            problem = save_conversation(store, owner, conversation, scope)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where an imported conversation goes: a page, one of its threads, and the settings it keeps."""
+
+    page: str
+    thread: str
+    remembered: dict
+
+
+def import_landing(imported: Imported, current_page: str | None) -> Landing:
+    """The page and thread an import opens in: its own when this app has them, else the current page's first."""
+    page = CHAT_PAGES.get(imported.page) or CHAT_PAGES.get(current_page or "") or CHAT_PAGES[DEFAULT_CHAT_PAGE]
+    thread = page.thread_or_first(imported.thread)
+    remembered = dict(imported.settings)
+    if page.key == "chatbot" and imported.system and imported.thread not in PERSONAS:
+        thread, remembered["system"] = CUSTOM_PERSONA, imported.system
+    return Landing(page.key, thread, remembered)
+
+
+def save_import(store: Store, owner: str, imported: Imported, current_page: str | None) -> str:
+    """Store an imported conversation as a new one of the owner's; returns its id."""
+    landing = import_landing(imported, current_page)
+    conversation = imported.conversation
+    conversation.id = store.create(owner, landing.page, landing.thread, imported.title, landing.remembered)
+    store.save(owner, conversation)
+    return conversation.id

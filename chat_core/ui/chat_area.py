@@ -1,0 +1,47 @@
+"""The chat area a page shows: the conversation, the inspector, the new turn and the actions; then the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from chat_core.messages import Example
+from chat_core.saving import ChatScope
+from chat_core.settings import Settings
+from chat_core.ui import keys
+from chat_core.ui.frame import sidebar_settings
+from chat_core.ui.history import history_sidebar
+from chat_core.ui.inspector import inspector, rebuilt_view
+from chat_core.ui.notices import storage_warning
+from chat_core.ui.threads import thread as thread_of
+from chat_core.ui.transcript import show_entry
+from chat_core.ui.turn_view import actions, draft_box, turn
+
+
+def chat(page: str, thread: str, settings: Settings | None, *, system: str | None, examples: Sequence[Example] = ()):
+    """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar."""
+    scope = ChatScope(page, thread, system, tuple(examples), settings)
+    sidebar_settings(settings)
+    conversation = thread_of(page, thread)
+    storage_warning()
+    inspector_slot = st.container()
+    for index, entry in enumerate(conversation.entries):
+        show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread)
+    typed = st.chat_input("Type a message", key=keys.chat_input(page))
+    text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
+    if text is not None and text.strip():
+        if settings is None:
+            st.session_state[keys.draft(page)] = text
+            st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
+        else:
+            turn(scope, conversation, text)
+    draft_box(page)
+    actions(page, thread, conversation)
+    with inspector_slot:
+        inspector(st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation))
+    if conversation.id:
+        st.query_params["c"] = conversation.id
+    else:
+        st.query_params.pop("c", None)
+    history_sidebar(scope, conversation)

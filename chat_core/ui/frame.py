@@ -1,0 +1,101 @@
+"""The page's frame: page setup, the sidebar's heading, who is answering, and the model settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chat_core.errors import ChatError
+from chat_core.settings import LOCAL_MODEL_NAME, Settings
+from chat_core.ui import keys
+from chat_core.ui.notices import show_error
+from chat_core.ui.resources import base_settings, connect, offered_models
+from chat_core.ui.threads import PREFERENCES, restore
+from chat_core.ui.turn_view import settle_previous_turn
+
+SWITCH_HELP = """**Switch who answers** with a `.env` file in the project folder (see `.env.example`), then restart:
+
+- OpenAI: `OPENAI_API_KEY=sk-...`
+- Ollama: `OPENAI_BASE_URL=http://localhost:11434/v1`
+- vLLM: `OPENAI_BASE_URL=http://localhost:8000/v1`
+- llama.cpp: `OPENAI_BASE_URL=http://localhost:8080/v1`
+- LM Studio: `OPENAI_BASE_URL=http://localhost:1234/v1`
+
+With nothing set, the embedded SmolLM2-135M-Instruct model answers, offline."""
+
+
+def current_settings(settings: Settings) -> Settings:
+    """The environment's settings with the sidebar's choices applied."""
+    prefs = st.session_state.get(keys.PREFS, {})
+    changes = {name: prefs[name] for name in PREFERENCES if name in prefs}
+    if settings.provider == "local":
+        changes.pop("model", None)
+    return settings.with_overrides(**changes)
+
+
+def page_setup(title: str, icon: str, page: str | None = None) -> Settings | None:
+    """Page config, saved conversations restored, and the shared sidebar; returns the settings, or None after
+    showing what is wrong."""
+    st.set_page_config(page_title=f"{title} · Chat lab", page_icon=icon, layout="centered")
+    st.session_state.setdefault(keys.PREFS, {})
+    settle_previous_turn()
+    restore(page)
+    with st.sidebar:
+        st.markdown("### Chat lab")
+        st.caption("How chat models work: roles, history, few-shot examples and guardrails.")
+        try:
+            settings = base_settings()
+        except ChatError as error:
+            show_error(error)
+            st.markdown(SWITCH_HELP)
+            return None
+        _provider_status(settings)
+    return current_settings(settings)
+
+
+def sidebar_settings(settings: Settings | None) -> None:
+    """Model, temperature and reply length in the sidebar, below the page's own choices."""
+    if settings is None:
+        return
+    with st.sidebar:
+        _preference_widgets(settings)
+        with st.expander("How to switch provider"):
+            st.markdown(SWITCH_HELP)
+
+
+def _provider_status(settings: Settings) -> None:
+    st.markdown(f"**Answering:** `{st.session_state[keys.PREFS].get('model', settings.model)}`")
+    st.caption(settings.provider_label)
+    if settings.provider == "local":
+        try:
+            connect(settings)
+        except ChatError as error:
+            show_error(error)
+            return
+        st.caption("Ready.")
+
+
+def _remember(name: str) -> None:
+    st.session_state[keys.PREFS][name] = st.session_state[keys.pref_widget(name)]
+
+
+def _preference_widgets(settings: Settings) -> None:
+    prefs = st.session_state[keys.PREFS]
+    for name in PREFERENCES:
+        st.session_state[keys.pref_widget(name)] = prefs.get(name, getattr(settings, name))
+    if settings.provider == "local":
+        st.selectbox("Model", [LOCAL_MODEL_NAME], disabled=True, key=keys.pref_widget("model"))
+    else:
+        offered = offered_models(settings)
+        choices = sorted({*offered, settings.model, st.session_state[keys.pref_widget("model")]})
+        st.selectbox(
+            "Model", choices, key=keys.pref_widget("model"), on_change=_remember, args=("model",),
+            help="Listed from the server",
+        )  # fmt: skip
+    st.slider(
+        "Temperature", 0.0, 2.0, step=0.1, key=keys.pref_widget("temperature"), on_change=_remember,
+        args=("temperature",), help="0 gives the most repeatable replies; higher values vary more.",
+    )  # fmt: skip
+    st.number_input(
+        "Max reply tokens", 16, 4096, step=16, key=keys.pref_widget("max_tokens"), on_change=_remember,
+        args=("max_tokens",), help="The longest reply; it is also kept free in the context window.",
+    )  # fmt: skip

@@ -1,0 +1,131 @@
+"""The history sidebar: new chat, search, the owner's conversations, this conversation's rename, export and delete,
+and import."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from chat_core.catalog import icon_of
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.exports import parse_import, to_json, to_markdown, to_python
+from chat_core.saving import ChatScope, save_import
+from chat_core.store import Store, Summary
+from chat_core.ui import keys
+from chat_core.ui.account import login_buttons, owner, signed_in
+from chat_core.ui.notices import notice, show_error
+from chat_core.ui.resources import storage
+from chat_core.ui.threads import new_chat, request_open
+
+HISTORY_SHOWN = 30
+
+
+def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) -> None:
+    """The visitor's conversations: new chat, search, open, and this conversation's rename, delete and export."""
+    with st.sidebar:
+        st.markdown("### Conversations")
+        login_buttons()
+        store = storage()
+        if store is None:
+            st.caption("History is unavailable while the database fails; this tab keeps your messages.")
+            return
+        if not signed_in():
+            st.caption("Saved for this page's link: bookmark it to come back; anyone with the link can see them.")
+        if scope is not None:
+            st.button("➕ New chat", key="history.new", on_click=new_chat, args=(scope.page, scope.thread))
+        query = st.text_input("Search conversations", key=keys.HISTORY_SEARCH, placeholder="Titles and messages")
+        try:
+            found = store.list(owner(), query)
+            everything = store.list(owner()) if query.strip() else found
+            current = next((s for s in everything if conversation and s.id == conversation.id), None)
+        except ChatError as error:
+            st.session_state[keys.STORAGE_PROBLEM] = error
+            return
+        if not found:
+            st.caption("No conversations match." if query.strip() else "Your conversations will appear here.")
+        for summary in found[:HISTORY_SHOWN]:
+            st.button(
+                f"{icon_of(summary.page)} {summary.title}",
+                key=f"history.open.{summary.id}",
+                on_click=request_open,
+                args=(summary.id,),
+                type="primary" if current and summary.id == current.id else "secondary",
+                help=f"{summary.page.capitalize()} · {summary.thread}",
+                width="stretch",
+            )
+        if len(found) > HISTORY_SHOWN:
+            st.caption(f"{len(found) - HISTORY_SHOWN} older conversations: search to find them.")
+        if current is not None and scope is not None:
+            _manage(store, scope, conversation, current)
+        _import_box(store, scope.page if scope else None)
+
+
+def _rename(store: Store, conversation_id: str) -> None:
+    try:
+        store.rename(conversation_id, owner(), st.session_state.get(keys.HISTORY_TITLE, ""))
+    except ChatError as error:
+        notice(error)
+
+
+def _delete(store: Store, scope: ChatScope, conversation_id: str) -> None:
+    try:
+        store.delete(conversation_id, owner())
+    except ChatError as error:
+        st.session_state[keys.STORAGE_PROBLEM] = error
+        return
+    new_chat(scope.page, scope.thread)
+    st.session_state.pop(keys.HISTORY_CONFIRM_DELETE, None)
+
+
+def _manage(store: Store, scope: ChatScope, conversation: Conversation, current: Summary) -> None:
+    with st.expander("This conversation", expanded=False):
+        if st.session_state.get(keys.HISTORY_TITLE_OF) != current.id:
+            st.session_state[keys.HISTORY_TITLE_OF], st.session_state[keys.HISTORY_TITLE] = current.id, current.title
+        st.text_input("Title", key=keys.HISTORY_TITLE)
+        st.button("Rename", key="history.rename", on_click=_rename, args=(store, current.id))
+        _exports(scope, conversation, current.title)
+        if st.session_state.get(keys.HISTORY_CONFIRM_DELETE) == current.id:
+            st.warning(f"Delete “{current.title}” for good?")
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes, delete", key="history.delete_yes", type="primary", on_click=_delete,
+                args=(store, scope, current.id),
+            )  # fmt: skip
+            no.button(
+                "Cancel", key="history.delete_no", on_click=st.session_state.pop,
+                args=(keys.HISTORY_CONFIRM_DELETE, None),
+            )  # fmt: skip
+        else:
+            st.button(
+                "🗑 Delete conversation", key="history.delete", on_click=st.session_state.__setitem__,
+                args=(keys.HISTORY_CONFIRM_DELETE, current.id),
+            )  # fmt: skip
+
+
+def _exports(scope: ChatScope, conversation: Conversation, title: str) -> None:
+    snapshot = scope.snapshot(conversation, title)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "conversation"
+    st.download_button(
+        "⬇️ JSON (messages list)", to_json(snapshot), f"{stem}.json", "application/json", key="export.json"
+    )
+    st.download_button("⬇️ Markdown", to_markdown(snapshot), f"{stem}.md", "text/markdown", key="export.md")
+    st.download_button(
+        "⬇️ Python script (openai SDK)", to_python(snapshot), f"{stem}.py", "text/x-python", key="export.py"
+    )
+
+
+def _import_box(store: Store, page: str | None) -> None:
+    upload = st.file_uploader("Import a conversation (JSON)", type=["json"], key=keys.HISTORY_IMPORT)
+    if upload is None or st.session_state.get(keys.HISTORY_IMPORTED) == upload.file_id:
+        return
+    st.session_state[keys.HISTORY_IMPORTED] = upload.file_id
+    try:
+        conversation_id = save_import(store, owner(), parse_import(upload.getvalue()), page)
+    except ChatError as error:
+        show_error(error)
+        notice(error)
+        return
+    request_open(conversation_id)
+    st.rerun()

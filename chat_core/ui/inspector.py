@@ -1,0 +1,73 @@
+"""The request inspector: every role message and parameter the model was sent on the last turn."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.saving import ChatScope
+from chat_core.turn import plan_turn
+from chat_core.ui.resources import connect
+
+
+def rebuilt_view(scope: ChatScope, conversation: Conversation) -> dict | None:
+    """The last turn's request rebuilt from a saved conversation (after a reload or opening it from the history)."""
+    entries = conversation.entries
+    last_user = max((i for i, e in enumerate(entries) if e.role == "user"), default=None)
+    if last_user is None or scope.settings is None:
+        return None
+    try:
+        plan = plan_turn(
+            scope.settings, connect(scope.settings), system=scope.system, examples=scope.examples,
+            history=Conversation(entries[:last_user]).history(), user_text=entries[last_user].content,
+        )  # fmt: skip
+    except ChatError:
+        return None
+    reply = entries[last_user + 1] if last_user + 1 < len(entries) else None
+    return {**plan.inspector_view(), "result": reply.meta if reply else None, "rebuilt": True}
+
+
+def inspector(view: dict | None) -> None:
+    """The inspector's expander for one turn's view, or how to get one."""
+    with st.expander("🔍 Request inspector: what the model was sent on the last turn"):
+        if view is None:
+            st.caption("Send a message to see the exact request: every role message and the parameters.")
+            return
+        body = view["body"]
+        st.markdown("**Parameters**")
+        st.json({k: v for k, v in body.items() if k != "messages"})
+        st.markdown(f"**Messages** ({view['prompt_tokens']:,} of {view['token_limit']:,} prompt tokens)")
+        rows = [
+            {"#": i, "role": m["role"], "tokens": t, "content": m["content"]}
+            for i, (m, t) in enumerate(zip(body["messages"], view["message_tokens"], strict=True))
+        ]
+        columns = {
+            "#": st.column_config.NumberColumn(width=40),
+            "role": st.column_config.TextColumn(width=90),
+            "tokens": st.column_config.NumberColumn(width=70),
+            "content": st.column_config.TextColumn(width="large"),
+        }
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=columns)
+        if view["dropped"]:
+            st.warning(
+                f"The context budget left out the {len(view['dropped'])} oldest messages of this conversation "
+                "so the request fits the model's context window."
+            )
+        st.code(json.dumps(body["messages"], indent=2, ensure_ascii=False), language="json", wrap_lines=True)
+        if view.get("rebuilt"):
+            st.caption("Rebuilt from the saved conversation with the current settings.")
+        _result(view.get("result"))
+
+
+def _result(result: dict | None) -> None:
+    if result:
+        usage = result["usage"]
+        ttft = result["time_to_first_token"]
+        st.caption(
+            f"Reply: {result['status']} (finish reason {result['finish_reason']}) · "
+            f"{usage['prompt_tokens']} prompt + {usage['completion_tokens']} reply tokens ({usage['source']}) · "
+            f"first token {'n/a' if ttft is None else f'{ttft * 1000:.0f} ms'} · total {result['total_time']:.2f} s"
+        )

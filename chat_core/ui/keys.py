@@ -1,0 +1,57 @@
+"""Every session-state key the UI uses, named in one place (page-specific keys are built from the page's key)."""
+
+PREFS = "prefs"
+"""The sidebar's model, temperature and max tokens, as chosen by the visitor: {name: value}."""
+PREF_WIDGET = "pref.{name}"
+VISITOR = "visitor"
+STORAGE_PROBLEM = "storage.problem"
+NOTICE = "notice"
+TURN_LOCK = "turn.lock"
+TURN_ACTIVE = "turn.active"
+HISTORY_OPEN = "history.open"
+HISTORY_SEARCH = "history.search"
+HISTORY_TITLE = "history.title"
+HISTORY_TITLE_OF = "history.title_of"
+HISTORY_CONFIRM_DELETE = "history.confirm_delete"
+HISTORY_IMPORT = "history.import"
+HISTORY_IMPORTED = "history.imported"
+CUSTOM_PROMPT = "chatbot.custom_prompt"
+
+
+def pref_widget(name: str) -> str:
+    """The widget key of one sidebar preference."""
+    return PREF_WIDGET.format(name=name)
+
+
+def threads(page: str) -> str:
+    """A page's conversations, one per thread: {thread: Conversation}."""
+    return f"{page}.threads"
+
+
+def pending(page: str) -> str:
+    """Text to send on the page's next run (Retry, Regenerate, Resend, a draft)."""
+    return f"{page}.pending"
+
+
+def draft(page: str) -> str:
+    """The box that keeps a message that was not sent."""
+    return f"{page}.draft"
+
+
+def chat_input(page: str) -> str:
+    return f"{page}.input"
+
+
+def inspector(page: str, thread: str) -> str:
+    """The request inspector's view of the thread's last turn."""
+    return f"{page}.{thread}.inspector"
+
+
+def restored(page: str | None) -> str:
+    """Set once the page has reopened what its URL asked for."""
+    return f"restored.{page}"
+
+
+def page_widget(page: str, name: str) -> str:
+    """A widget of the chat area of one page (buttons such as clear, retry, stop)."""
+    return f"{page}.{name}"

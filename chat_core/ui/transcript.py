@@ -1,0 +1,46 @@
+"""The conversation as chat messages: user text exactly as typed, replies as Markdown, how each reply ended."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from chat_core.conversation import Entry
+from chat_core.errors import ChatError
+from chat_core.ui import keys
+from chat_core.ui.notices import show_error
+from chat_core.ui.threads import resend
+
+
+def as_typed(text: str) -> str:
+    """Markdown that shows text exactly as the user typed it."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+    return escaped.replace("\n", "  \n")
+
+
+def message_text(entry: Entry) -> None:
+    """A message's text: the user's as typed, a reply as Markdown."""
+    if not entry.content:
+        st.empty()
+    else:
+        st.markdown(as_typed(entry.content) if entry.role == "user" else entry.content)
+
+
+def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:
+    """Under a reply: its error (with Retry on the last one) or the caption saying how it ended."""
+    if entry.error:
+        show_error(ChatError(entry.error["message"], entry.error["hint"], kind=entry.error["kind"]))
+        if last:
+            st.button("Retry", key=keys.page_widget(page, "retry"), on_click=resend, args=(page, thread))
+    elif entry.note:
+        st.caption(entry.note)
+
+
+def show_entry(entry: Entry, *, last: bool, page: str, thread: str) -> None:
+    """One saved message, laid out like a reply being streamed."""
+    # Same layout as a reply being streamed (text, then one status slot), so nothing stale lingers between runs.
+    with st.chat_message(entry.role):
+        message_text(entry)
+        with st.container():
+            reply_status(entry, last=last, page=page, thread=thread)

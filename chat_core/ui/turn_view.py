@@ -1,0 +1,127 @@
+"""The streaming turn as the page draws it: the question, the reply as it arrives, Stop, and the actions after it."""
+
+from __future__ import annotations
+
+import threading
+import zlib
+
+import streamlit as st
+
+from chat_core.conversation import Conversation
+from chat_core.errors import ChatError
+from chat_core.messages import check_user_text
+from chat_core.providers.client import ChatProvider
+from chat_core.providers.sdk_errors import translate
+from chat_core.saving import ChatScope
+from chat_core.turn import TurnPlan, plan_turn, record_reply
+from chat_core.ui import keys
+from chat_core.ui.notices import report_storage, show_error
+from chat_core.ui.resources import connect
+from chat_core.ui.threads import edit_and_resend, new_chat, resend, save, saver, send_draft
+from chat_core.ui.transcript import message_text, reply_status
+
+
+def _turn_lock() -> threading.Lock:
+    return st.session_state.setdefault(keys.TURN_LOCK, threading.Lock())
+
+
+def settle_previous_turn() -> None:
+    """A run that interrupts a streaming reply (Stop, a new message, a sidebar change) starts before the
+    interrupted run has ended: stop that reply and wait until it is recorded, so it keeps its place."""
+    active = st.session_state.pop(keys.TURN_ACTIVE, None)
+    if active is not None:
+        active.cancel()
+    lock = _turn_lock()
+    if lock.acquire(timeout=15):
+        lock.release()
+
+
+def turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
+    """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
+    with _turn_lock():
+        _take_turn(scope, conversation, text)
+
+
+def _take_turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
+    page, thread = scope.page, scope.thread
+    try:
+        check_user_text(text)
+    except ChatError as error:
+        st.session_state[keys.draft(page)] = text
+        show_error(error)
+        return
+    history = conversation.history()
+    conversation.add_user(text)
+    save(scope, conversation)
+    with st.chat_message("user"):
+        message_text(conversation.entries[-1])
+    with st.chat_message("assistant"):
+        body, slot = st.empty(), st.empty()
+        try:
+            provider = connect(scope.settings)
+            plan = plan_turn(
+                scope.settings, provider, system=scope.system, examples=scope.examples, history=history, user_text=text
+            )
+        except ChatError as error:
+            entry = conversation.add_failure(error)
+            save(scope, conversation)
+            with slot.container():
+                reply_status(entry, last=True, page=page, thread=thread)
+            return
+        _stream_reply(scope, conversation, provider, plan, body, slot)
+
+
+def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan, body, slot):
+    page, thread = scope.page, scope.thread
+    view = st.session_state[keys.inspector(page, thread)] = plan.inspector_view()
+    slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what arrived so far stays.")
+    stream = st.session_state[keys.TURN_ACTIVE] = provider.stream(plan.request)
+    write = saver(scope)
+    chunks = iter(stream)
+    error = problem = None
+    try:
+        with body.container():
+            st.write_stream(chunks)
+    except ChatError as failure:
+        error = failure
+    except Exception as unexpected:  # a bug must not lose the conversation or show a traceback
+        error = translate(unexpected, secrets=provider.settings.secrets())
+    finally:
+        # No Streamlit calls here: after an interruption they would raise again before the reply is kept.
+        chunks.close()
+        record_reply(conversation, stream, error)
+        problem = write(conversation)
+        view["result"] = conversation.entries[-1].meta
+    st.session_state.pop(keys.TURN_ACTIVE, None)
+    report_storage(problem, conversation)
+    with slot.container():
+        reply_status(conversation.entries[-1], last=True, page=page, thread=thread)
+
+
+def draft_box(page: str) -> None:
+    """The box that keeps a message that was not sent, to shorten and send again."""
+    if keys.draft(page) not in st.session_state:
+        return
+    st.text_area("Your message was not sent; shorten it here and send again", key=keys.draft(page), height=160)
+    st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,))
+
+
+def actions(page: str, thread: str, conversation: Conversation) -> None:
+    """Clear, Regenerate and Edit last message, under the conversation."""
+    if not conversation.entries:
+        return
+    left, middle, right = st.columns(3)
+    left.button(
+        "🧹 Clear conversation", key=keys.page_widget(page, "clear"), on_click=new_chat, args=(page, thread),
+        help="Start afresh; the conversation stays in the history.",
+    )  # fmt: skip
+    if conversation.entries[-1].error is None:
+        middle.button("🔄 Regenerate", key=keys.page_widget(page, "regenerate"), on_click=resend, args=(page, thread))
+    last = conversation.last_user_text()
+    if last is not None:
+        edit_key = keys.page_widget(page, f"edit.{zlib.crc32(last.encode())}")
+        with right.popover("✏️ Edit last message"):
+            st.text_area("Edit your last message", value=last, key=edit_key)
+            st.button(
+                "Resend", key=keys.page_widget(page, "resend"), on_click=edit_and_resend, args=(page, thread, edit_key)
+            )
