@@ -6,11 +6,9 @@ from chat_core.lab.compare import Configuration, Difference, diff_requests, plan
 from chat_core.lab.context import EARLIER, EXAMPLES, NEW, SYSTEM
 from chat_core.lab.examples import BUILT_IN_SETS, ExampleSet
 from chat_core.providers.client import ChatProvider
-from chat_core.settings import load_settings
+from tests.support.offline import offline_settings
 
-SETTINGS = load_settings(
-    {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "CHAT_MODEL": "m", "CHAT_TEMPERATURE": "0", "CHAT_SEED": "42"}
-)
+SETTINGS = offline_settings()
 PROVIDER = ChatProvider(SETTINGS)
 PYTHON = BUILT_IN_SETS["Python"]
 HISTORY = [{"role": "user", "content": "Hi, I am Ada."}, {"role": "assistant", "content": "Hello Ada!"}]

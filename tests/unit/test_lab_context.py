@@ -15,9 +15,9 @@ from chat_core.lab.context import (
     split_messages,
 )
 from chat_core.providers.client import ChatProvider
-from chat_core.settings import load_settings
 from chat_core.tokens import REPLY_PRIMER, EstimateCounter
 from chat_core.turn import plan_turn
+from tests.support.offline import offline_settings
 
 counter = EstimateCounter()
 EXAMPLES_PAIRS = (("2+2?", "4"), ("3+3?", "6"))
@@ -25,8 +25,7 @@ SYSTEM_TEXT = "You are a terse math tutor."
 
 
 def settings(window: int, reply: int):
-    base = load_settings({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "CHAT_MODEL": "m"})
-    return base.with_overrides(context_window=window, max_tokens=reply)
+    return offline_settings(context_window=window, max_tokens=reply)
 
 
 def history(turns: int) -> list[dict]:

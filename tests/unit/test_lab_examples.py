@@ -24,8 +24,8 @@ from chat_core.lab.examples import (
     to_rows,
 )
 from chat_core.prompts import TUTOR_SUBJECTS
-from chat_core.settings import load_settings
 from chat_core.tokens import EstimateCounter
+from tests.support.offline import offline_settings
 
 counter = EstimateCounter()
 PAIRS = (("What is 15% of 80?", "0.15 × 80 = **12**."), ("Solve 2x = 4.", "Divide by 2: **x = 2**."))
@@ -33,9 +33,7 @@ SET = ExampleSet("Percentages", "You are a math tutor.", PAIRS)
 
 
 def settings(window: int, reply: int):
-    return load_settings({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "CHAT_MODEL": "m"}).with_overrides(
-        context_window=window, max_tokens=reply
-    )
+    return offline_settings(context_window=window, max_tokens=reply)
 
 
 @pytest.mark.parametrize("subject", ["Python", "Data science", "Math"])

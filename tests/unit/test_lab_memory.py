@@ -3,16 +3,14 @@
 from chat_core.conversation import Conversation
 from chat_core.lab.memory import MEMORY_WALKTHROUGH
 from chat_core.providers.client import ChatProvider
-from chat_core.settings import load_settings
 from chat_core.turn import plan_turn
+from tests.support.offline import offline_settings
 
 TELL, ASK = (step.type_this for step in MEMORY_WALKTHROUGH[:2])
 
 
 def plan(conversation: Conversation, text: str, window: int = 4096):
-    settings = load_settings({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "CHAT_MODEL": "m"}).with_overrides(
-        context_window=window, max_tokens=64
-    )
+    settings = offline_settings(context_window=window, max_tokens=64)
     return plan_turn(
         settings,
         ChatProvider(settings),
