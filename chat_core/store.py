@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.lab.examples import ExampleSet, check_can_save
+from chat_core.lab.feedback import Tally
 
 MIGRATIONS: list[Callable[[Connection], None]] = []
 
@@ -128,20 +129,6 @@ class Summary:
     thread: str
     settings: dict
     updated_at: float
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Thumbs up and down on the replies made with one example set."""
-
-    example_set: str
-    ups: int
-    downs: int
-
-    @property
-    def total(self) -> int:
-        """Every reply rated with this set."""
-        return self.ups + self.downs
 
 
 def storage_error(exc: Exception) -> ChatError:

@@ -5,7 +5,7 @@ import pytest
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.lab.examples import ExampleSet
-from chat_core.store import Tally
+from chat_core.lab.feedback import Tally
 
 FRACTIONS = ExampleSet(
     "Fractions",
