@@ -40,12 +40,15 @@ class Conversation:
 
     `synced` counts the leading entries already in the database; `truncate_to` marks where a
     rewind cut entries that the database still holds. Both let a save that failed be redone later.
+    `stored` counts the messages the database held after this tab last wrote or read them: when the database
+    holds another number, another tab has written to the conversation since.
     """
 
     entries: list[Entry] = field(default_factory=list)
     id: str | None = None
     synced: int = 0
     truncate_to: int | None = None
+    stored: int = 0
 
     @property
     def unsaved(self) -> bool:
@@ -54,8 +57,12 @@ class Conversation:
 
     def mark_saved(self) -> None:
         """Everything shown is now in the database."""
-        self.synced = len(self.entries)
+        self.synced = self.stored = len(self.entries)
         self.truncate_to = None
+
+    def forget_saved(self) -> None:
+        """Treat the conversation as never saved, so the next save writes all of it under a new id."""
+        self.id, self.synced, self.truncate_to, self.stored = None, 0, None, 0
 
     def _cut(self, index: int) -> None:
         del self.entries[index:]

@@ -12,7 +12,7 @@ from chat_core.exports import Imported, Snapshot
 from chat_core.messages import Example, example_messages, system_message
 from chat_core.prompts import CUSTOM_PERSONA, PERSONAS
 from chat_core.settings import Settings
-from chat_core.store import Store
+from chat_core.store import Store, title_from
 
 LOCAL_EXPORT_URL = "http://127.0.0.1:8000/v1"
 """The address an exported script uses for the embedded model (its real port changes on every start)."""
@@ -63,7 +63,8 @@ def save_conversation(
     Makes no Streamlit call, so it can run at the end of a reply whose page has moved on. `scope` is None when
     only an existing conversation's missed messages are written. A conversation deleted elsewhere ("not found")
     is forgotten by id so the next save writes it again as a new one; after an outage, it stays unsaved and the
-    next save catches up.
+    next save catches up. When another tab wrote to it first, this tab's version continues as a new conversation
+    (a branch), so nobody's turns are lost.
     """
     new = conversation.id is None
     if store is None or not conversation.unsaved or (new and (scope is None or not conversation.entries)):
@@ -75,9 +76,34 @@ def save_conversation(
         store.save(owner, conversation, remembered)
     except ChatError as error:
         if error.kind == "not_found":
-            conversation.id, conversation.synced, conversation.truncate_to = None, 0, None
+            conversation.forget_saved()
+        if error.kind == "conflict":
+            return _branch(store, owner, conversation, remembered)
         return error
     return None
+
+
+def _branch(store: Store, owner: str, conversation: Conversation, remembered: dict | None) -> ChatError:
+    """Save this tab's version of a conversation another tab changed as a new conversation, and say so."""
+    try:
+        original, _ = store.load(conversation.id, owner)
+        title = branch_title(original.title)
+        conversation.forget_saved()
+        conversation.id = store.create(owner, original.page, original.thread, title, remembered or original.settings)
+        store.save(owner, conversation)
+    except ChatError as error:
+        return error
+    return ChatError(
+        f"Another tab added to “{original.title}” meanwhile, so this tab's messages continue as a new "
+        f"conversation, “{title}”.",
+        "Both are in the history; nothing was lost.",
+        kind="conflict",
+    )
+
+
+def branch_title(title: str) -> str:
+    """The title of a branch: the original's, marked."""
+    return f"{title_from(title, 48)} (branch)"
 
 
 def catch_up(store: Store | None, owner: str, threads: Mapping[str, Mapping[str, Conversation]]) -> list[ChatError]:

@@ -150,6 +150,15 @@ def storage_error(exc: Exception) -> ChatError:
     )
 
 
+def conflict_error() -> ChatError:
+    """Another tab or process wrote to the same conversation first."""
+    return ChatError(
+        "This conversation was changed in another tab or window.",
+        "Reload the page to see both sides.",
+        kind="conflict",
+    )
+
+
 def title_from(text: str, limit: int = 60) -> str:
     """A conversation title from its first message: its first line, shortened."""
     line = " ".join(text.strip().split())
@@ -223,21 +232,41 @@ class Store:
         return conversation_id
 
     def save(self, owner: str, conversation: Conversation, settings: dict | None = None) -> None:
-        """Write what is new in a conversation (and drop what was rewound) in one transaction."""
+        """Write what is new in a conversation (and drop what was rewound) in one transaction.
+
+        Raises ChatError(kind="conflict"), writing nothing, when another writer changed the messages since this
+        conversation was last saved or loaded. When the first question is rewritten and the title was still made
+        from it, the title follows the new question.
+        """
 
         def write(conn: Connection) -> None:
-            _owned(conn, conversation.id, owner)
+            row = _owned(conn, conversation.id, owner)
+            of_this = messages.c.conversation_id == conversation.id
+            if conn.execute(sa.select(sa.func.count()).where(of_this)).scalar() != conversation.stored:
+                raise conflict_error()
+            changes = {"updated_at": time.time()}
             if conversation.truncate_to is not None:
+                old_first = conn.execute(
+                    sa.select(messages.c.content)
+                    .where(of_this, messages.c.role == "user")
+                    .order_by(messages.c.position)
+                    .limit(1)
+                ).scalar()
                 conn.execute(
                     messages.delete().where(
                         messages.c.conversation_id == conversation.id, messages.c.position >= conversation.truncate_to
                     )
                 )
+                new_first = next((e.content for e in conversation.entries if e.role == "user"), None)
+                if old_first is not None and new_first and row.title == title_from(old_first):
+                    changes["title"] = title_from(new_first)
             start = min(conversation.synced, len(conversation.entries))
             rows = [_message_row(conversation.id, i, e) for i, e in enumerate(conversation.entries[start:], start)]
             if rows:
-                conn.execute(messages.insert(), rows)
-            changes = {"updated_at": time.time()}
+                try:
+                    conn.execute(messages.insert(), rows)
+                except sa.exc.IntegrityError:  # another writer took these positions after the count above
+                    raise conflict_error() from None
             if settings is not None:
                 changes["settings"] = json.dumps(settings)
             conn.execute(conversations.update().where(conversations.c.id == conversation.id).values(**changes))

@@ -1,0 +1,178 @@
+"""The save policy on a real database: create or save, two writers, deleted elsewhere, outages, imports, titles."""
+
+import json
+
+import pytest
+
+from chat_core.conversation import Conversation
+from chat_core.exports import parse_import
+from chat_core.prompts import CUSTOM_PERSONA
+from chat_core.saving import ChatScope, catch_up, import_landing, save_conversation, save_import
+from chat_core.settings import load_settings
+from chat_core.store import Store, make_engine
+
+OWNER = "visitor:owner-of-the-test-conversations"
+SCOPE = ChatScope("chatbot", "Helpful assistant")
+
+
+def turn(conversation: Conversation, question: str) -> Conversation:
+    conversation.add_user(question)
+    conversation.add_reply(f"Reply to {question}", "complete")
+    return conversation
+
+
+def contents(store: Store, conversation_id: str) -> list[str]:
+    return [e.content for e in store.load(conversation_id, OWNER)[1].entries]
+
+
+def two_tabs(store: Store) -> tuple[Conversation, Conversation]:
+    """One saved conversation opened in two tabs."""
+    first = turn(Conversation(), "Start")
+    assert save_conversation(store, OWNER, first, SCOPE) is None
+    return store.load(first.id, OWNER)[1], store.load(first.id, OWNER)[1]
+
+
+def test_a_new_conversation_is_created_on_its_first_save_and_titled_by_its_first_question(store):
+    conversation = turn(Conversation(), "What is a list?")
+    assert save_conversation(store, OWNER, conversation, SCOPE) is None
+    summary = store.list(OWNER)[0]
+    assert (summary.id, summary.title, summary.thread) == (conversation.id, "What is a list?", "Helpful assistant")
+    assert not conversation.unsaved
+
+
+def test_an_empty_conversation_is_not_created(store):
+    assert save_conversation(store, OWNER, Conversation(), SCOPE) is None
+    assert store.list(OWNER) == []
+
+
+def test_two_tabs_writing_one_conversation_both_keep_their_turns(store):
+    tab_a, tab_b = two_tabs(store)
+    assert save_conversation(store, OWNER, turn(tab_a, "Apple?"), SCOPE) is None
+    problem = save_conversation(store, OWNER, turn(tab_b, "Banana?"), SCOPE)
+    assert problem is not None and problem.kind == "conflict"
+    assert "another tab" in problem.message.lower() and "cannot be reached" not in problem.message
+    assert save_conversation(store, OWNER, turn(tab_b, "Cherry?"), SCOPE) is None
+    assert tab_b.id != tab_a.id
+    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
+    assert contents(store, tab_b.id) == [
+        "Start", "Reply to Start", "Banana?", "Reply to Banana?", "Cherry?", "Reply to Cherry?",
+    ]  # fmt: skip
+    assert {s.title for s in store.list(OWNER)} == {"Start", "Start (branch)"}
+
+
+def test_a_rewind_in_one_tab_never_deletes_what_another_tab_added(store):
+    tab_a, tab_b = two_tabs(store)
+    assert save_conversation(store, OWNER, turn(tab_a, "Apple?"), SCOPE) is None
+    tab_b.rewind_to_last_user()
+    problem = save_conversation(store, OWNER, turn(tab_b, "Start again"), SCOPE)
+    assert problem.kind == "conflict"
+    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
+    assert contents(store, tab_b.id) == ["Start again", "Reply to Start again"]
+
+
+def test_positions_taken_after_the_check_are_a_conflict_not_an_outage(store):
+    tab_a, tab_b = two_tabs(store)
+    assert save_conversation(store, OWNER, turn(tab_a, "Apple?"), SCOPE) is None
+    tab_b.stored = len(tab_a.entries)  # as if tab B counted the messages just before tab A's insert committed
+    problem = save_conversation(store, OWNER, turn(tab_b, "Banana?"), SCOPE)
+    assert problem.kind == "conflict"
+    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
+    assert contents(store, tab_b.id)[-2:] == ["Banana?", "Reply to Banana?"]
+
+
+def test_a_conversation_deleted_elsewhere_is_saved_again_as_a_new_one(store):
+    conversation = turn(Conversation(), "Keep me")
+    save_conversation(store, OWNER, conversation, SCOPE)
+    old_id = conversation.id
+    store.delete(old_id, OWNER)
+    problem = save_conversation(store, OWNER, turn(conversation, "Still here?"), SCOPE)
+    assert problem.kind == "not_found"
+    assert save_conversation(store, OWNER, conversation, SCOPE) is None
+    assert conversation.id != old_id
+    assert contents(store, conversation.id) == ["Keep me", "Reply to Keep me", "Still here?", "Reply to Still here?"]
+
+
+def test_after_an_outage_catch_up_writes_what_was_missed(tmp_path):
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage " * 1000)
+    store = Store(make_engine(f"sqlite:///{broken}"))
+    new = turn(Conversation(), "Written during the outage")
+    threads = {"tutor": {"Math": new}}
+    problem = save_conversation(store, OWNER, new, ChatScope("tutor", "Math"))
+    assert problem.kind == "storage" and new.unsaved
+    assert [p.kind for p in catch_up(store, OWNER, threads)] == ["storage"]
+    broken.unlink()
+    store.migrate()
+    assert catch_up(store, OWNER, threads) == []
+    assert not new.unsaved
+    summary = store.list(OWNER)[0]
+    assert (summary.page, summary.thread) == ("tutor", "Math")
+    assert contents(store, new.id) == ["Written during the outage", "Reply to Written during the outage"]
+
+
+def test_editing_the_first_message_updates_the_title(store):
+    conversation = turn(Conversation(), "Tell me about cats")
+    save_conversation(store, OWNER, conversation, SCOPE)
+    conversation.rewind_to_last_user()
+    save_conversation(store, OWNER, turn(conversation, "Tell me about dogs"), SCOPE)
+    assert store.list(OWNER)[0].title == "Tell me about dogs"
+
+
+def test_editing_the_first_message_keeps_a_title_the_owner_chose(store):
+    conversation = turn(Conversation(), "Tell me about cats")
+    save_conversation(store, OWNER, conversation, SCOPE)
+    store.rename(conversation.id, OWNER, "Pets")
+    conversation.rewind_to_last_user()
+    save_conversation(store, OWNER, turn(conversation, "Tell me about dogs"), SCOPE)
+    assert store.list(OWNER)[0].title == "Pets"
+
+
+def test_editing_a_later_message_keeps_the_title(store):
+    conversation = turn(turn(Conversation(), "First"), "Second")
+    save_conversation(store, OWNER, conversation, SCOPE)
+    conversation.rewind_to_last_user()
+    save_conversation(store, OWNER, turn(conversation, "Second, edited"), SCOPE)
+    assert store.list(OWNER)[0].title == "First"
+
+
+def test_what_a_conversation_remembers_never_holds_the_api_key():
+    settings = load_settings({"OPENAI_API_KEY": "sk-test-secret-1234567890", "CHAT_TEMPERATURE": "0.4"})
+    kept = ChatScope("tutor", "Math", "system", (), settings).remembered()
+    assert kept["temperature"] == 0.4 and kept["thread"] == "Math"
+    assert "sk-test-secret" not in json.dumps(kept)
+
+
+def exported(page: str, thread: str, system: str | None = None) -> bytes:
+    fixed = [{"role": "system", "content": system}] if system else []
+    document = {
+        "messages": [*fixed, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
+        "metadata": {"title": "Imported", "page": page, "thread": thread, "fixed_messages": len(fixed)},
+    }
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    ("document", "current_page", "landing"),
+    [
+        (exported("tutor", "Math"), "chatbot", ("tutor", "Math")),
+        (exported("tutor", "Astrology"), "chatbot", ("tutor", "Python")),
+        (exported("elsewhere", "x"), "finance", ("finance", "guardrails")),
+        (exported("elsewhere", "x"), None, ("chatbot", "Helpful assistant")),
+        (exported("chatbot", "Old persona", "You are a pirate."), "tutor", ("chatbot", CUSTOM_PERSONA)),
+    ],
+)
+def test_an_import_lands_on_its_own_page_and_thread_when_they_exist(document, current_page, landing):
+    where = import_landing(parse_import(document), current_page)
+    assert (where.page, where.thread) == landing
+
+
+def test_an_imported_custom_persona_keeps_its_system_prompt(store):
+    imported = parse_import(exported("chatbot", "Old persona", "You are a pirate."))
+    conversation_id = save_import(store, OWNER, imported, None)
+    summary, conversation = store.load(conversation_id, OWNER)
+    assert (summary.thread, summary.settings["system"], summary.title) == (
+        CUSTOM_PERSONA,
+        "You are a pirate.",
+        "Imported",
+    )
+    assert [e.content for e in conversation.entries] == ["Hi", "Hello"]
