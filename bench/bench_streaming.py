@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openai
 
-from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.providers.client import ChatProvider, ChatRequest, ReplyResult
+from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
 from tests.support.scripted_server import ScriptedServer, Step
 

@@ -41,6 +41,7 @@ def is_context_overflow(text: str) -> bool:
     """Whether a server's error text says the prompt did not fit the context window."""
     return bool(_CONTEXT_PATTERN.search(text))
 
+
 def stream_cut_error() -> ChatError:
     """The connection dropped after the reply had started."""
     return ChatError(

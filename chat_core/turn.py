@@ -1,20 +1,33 @@
-"""One chat turn as an explicit pipeline: build request -> budget -> stream -> record.
+"""THE turn: plan (+ input checks) -> stream (cancellable) -> finish (+ output checks) -> record.
 
-Each stage is its own function so a check (a guardrail) or a second column (a comparison)
-can plug in between them.
+A `Turn` yields events that any caller draws or collects: a chat page, a second column, a command-line
+run over a prompt set, a test. `Running` runs a turn in a thread of its own, so a page can draw two
+at once and a rerun of the page does not stop a reply it did not mean to stop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from chat_core.budget import Budget, fit_to_budget
-from chat_core.conversation import Conversation
+from chat_core.checks import NO_GUARD, CheckInput, Guard, Verdict
+from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.messages import Example, Message, check_user_text, request_parts
 from chat_core.providers.client import ChatProvider, ChatRequest, ReplyStream
+from chat_core.providers.sdk_errors import translate
 from chat_core.settings import Settings
+
+HOLD_BACK_CHARS = 80
+"""With output checks on, text is shown only after a check passed it: at a sentence end or every this many
+characters, so the audience never reads a sentence that a check is about to catch."""
+DEFAULT_REDIRECT = (
+    "I can't help with that here. I can explain the ideas behind it, such as how risk, diversification "
+    "or fees work; for advice about your own money, talk to a licensed financial adviser."
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,7 @@ class TurnPlan:
 
     request: ChatRequest
     budget: Budget
+    example_messages: int = 0
 
     def inspector_view(self) -> dict:
         """The request body, tokens per message and the left-out turns, ready to show."""
@@ -32,6 +46,7 @@ class TurnPlan:
             "prompt_tokens": self.budget.prompt_tokens,
             "token_limit": self.budget.limit,
             "dropped": self.budget.dropped,
+            "example_messages": self.example_messages,
         }
 
 
@@ -64,15 +79,287 @@ def plan_turn(
         max_tokens=settings.max_tokens,
         seed=settings.seed,
     )
-    return TurnPlan(request, budget)
+    return TurnPlan(request, budget, 2 * len(examples))
 
 
-def record_reply(conversation: Conversation, stream: ReplyStream, error: ChatError | None = None) -> None:
+def record_reply(conversation: Conversation, stream: ReplyStream, error: ChatError | None = None) -> Entry:
     """Add the reply as it ended: finished, failed (text so far kept) or stopped by the user."""
     if error is not None:
-        conversation.add_failure(error, stream.text)
-    elif stream.result is None:
-        conversation.add_reply(stream.text, "stopped")
-    else:
-        result = stream.result
-        conversation.add_reply(result.text, result.status, meta=result.figures())
+        return conversation.add_failure(error, stream.text)
+    if stream.result is None:
+        return conversation.add_reply(stream.text, "stopped")
+    result = stream.result
+    return conversation.add_reply(result.text, result.status, meta=result.figures())
+
+
+@dataclass(frozen=True)
+class TurnSpec:
+    """What every request of a conversation starts with, and the checks each turn passes."""
+
+    settings: Settings
+    system: str | None = None
+    examples: Sequence[Example] = ()
+    guard: Guard = NO_GUARD
+
+
+@dataclass(frozen=True)
+class UserAdded:
+    """The user's message is recorded (and saved) before anything else can fail."""
+
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The request is built and fits the context window."""
+
+    plan: TurnPlan
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A check decided; a blocking verdict ends the turn."""
+
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """More reply text the audience may read."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Retracted:
+    """An output check caught the reply: what was shown is withdrawn."""
+
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The reply as recorded in the conversation."""
+
+    entry: Entry
+
+
+Event = UserAdded | Planned | Checked | Chunk | Retracted | Finished
+Saver = Callable[[Conversation], ChatError | None]
+
+
+class Turn:
+    """One turn of one conversation. Iterate `events()` once, or call `run()`; `cancel()` works from any thread."""
+
+    def __init__(
+        self,
+        spec: TurnSpec,
+        conversation: Conversation,
+        user_text: str,
+        *,
+        connect: Callable[[], ChatProvider],
+        save: Saver | None = None,
+    ):
+        self.spec = spec
+        self.conversation = conversation
+        self.user_text = user_text
+        self.connect = connect
+        self.save = save
+        self.plan: TurnPlan | None = None
+        self.verdicts: list[Verdict] = []
+        self.entry: Entry | None = None
+        self.save_problem: ChatError | None = None
+        self.start_index = len(conversation.entries)
+        self.cancelled = False
+        self._stream: ReplyStream | None = None
+
+    def cancel(self) -> None:
+        """Stop the reply; what was shown so far is kept and marked as stopped."""
+        self.cancelled = True
+        stream = self._stream
+        if stream is not None:
+            stream.cancel()
+
+    def run(self) -> Entry:
+        """Run the whole turn without drawing it; returns the recorded reply."""
+        for _ in self.events():
+            pass
+        return self.entry
+
+    def events(self) -> Iterator[Event]:
+        """The turn as it happens. Raises ChatError before recording anything if the message cannot be sent."""
+        text = check_user_text(self.user_text)
+        spec = self.spec
+        history = self.conversation.history()
+        yield UserAdded(self.conversation.add_user(text))
+        self._save()
+        check_input = CheckInput(text, tuple(history), spec.system)
+        try:
+            provider = self.connect()
+            self.plan = plan_turn(
+                spec.settings, provider, system=spec.system, examples=spec.examples, history=history, user_text=text
+            )
+        except ChatError as error:
+            yield self._finish(self.conversation.add_failure(error))
+            return
+        yield Planned(self.plan)
+        for check in spec.guard.input:
+            verdict = self._judge(check, check_input)
+            self.verdicts.append(verdict)
+            yield Checked(verdict)
+            if verdict.blocked:
+                yield self._finish(self._blocked(verdict, ""))
+                return
+        if self.cancelled:
+            yield self._finish(self.conversation.add_reply("", "stopped", meta=self._meta()))
+            return
+        yield from self._stream_reply(provider, check_input)
+
+    def _stream_reply(self, provider: ChatProvider, check_input: CheckInput) -> Iterator[Event]:
+        stream = self._stream = provider.stream(self.plan.request)
+        if self.cancelled:
+            stream.cancel()
+        holding = bool(self.spec.guard.output)
+        shown = 0
+        error = caught = None
+        try:
+            for piece in stream:
+                if not holding:
+                    yield Chunk(piece)
+                    continue
+                pending = stream.text[shown:]
+                if len(pending) < HOLD_BACK_CHARS and not _ends_a_sentence(pending):
+                    continue
+                caught = self._check_output(check_input, stream.text, final=False)
+                if caught is not None:
+                    break
+                shown = len(stream.text)
+                yield Chunk(pending)
+        except ChatError as failure:
+            error = failure
+        except Exception as unexpected:  # a bug must not lose the conversation
+            error = translate(unexpected, secrets=provider.settings.secrets())
+        finally:
+            if caught is not None or self.cancelled:
+                stream.cancel()
+        if caught is None and holding and error is None:
+            caught = self._check_output(check_input, stream.text, final=True)
+            if caught is None and stream.text[shown:]:
+                yield Chunk(stream.text[shown:])
+        if caught is not None:
+            if shown:
+                yield Retracted(caught)
+            yield self._finish(self._blocked(caught, stream.text))
+            return
+        entry = record_reply(self.conversation, stream, error)
+        entry.meta.update(self._meta())
+        yield self._finish(entry)
+
+    def _check_output(self, check_input: CheckInput, reply: str, *, final: bool) -> Verdict | None:
+        for check in self.spec.guard.output:
+            verdict = self._judge(check, check_input, reply, final=final)
+            if verdict.blocked or final:
+                self.verdicts.append(verdict)
+            if verdict.blocked:
+                return verdict
+        return None
+
+    @staticmethod
+    def _judge(check, *args, **kwargs) -> Verdict:
+        started = time.perf_counter()
+        verdict = check(*args, **kwargs)
+        if verdict.millis is None:
+            verdict = replace(verdict, millis=(time.perf_counter() - started) * 1000)
+        return verdict
+
+    def _blocked(self, verdict: Verdict, withheld: str) -> Entry:
+        meta = self._meta()
+        if withheld:
+            meta["withheld"] = withheld
+        return self.conversation.add_reply(verdict.redirect or DEFAULT_REDIRECT, "blocked", meta=meta)
+
+    def _meta(self) -> dict:
+        meta: dict = {"verdicts": [v.as_dict() for v in self.verdicts]}
+        if self.plan is not None:
+            sent = self._stream.sent if self._stream is not None and self._stream.sent else None
+            meta["request"] = sent or self.plan.request.parameters()
+            if self._stream is not None and self._stream.adapted:
+                meta["adapted"] = list(self._stream.adapted)
+        return meta
+
+    def _finish(self, entry: Entry) -> Finished:
+        self.entry = entry
+        self._save()
+        return Finished(entry)
+
+    def _save(self) -> None:
+        if self.save is not None:
+            self.save_problem = self.save(self.conversation)
+
+
+def _ends_a_sentence(text: str) -> bool:
+    return text.rstrip(" \t").endswith((".", "!", "?", ":", "\n"))
+
+
+@dataclass
+class Running:
+    """A turn running in a thread of its own; any script run can draw its state as it changes."""
+
+    turn: Turn
+    key: str = ""
+    shown: str = ""
+    verdicts: list[Verdict] = field(default_factory=list)
+    retracted: Verdict | None = None
+    error: ChatError | None = None
+    done: bool = False
+    version: int = 0
+
+    def __post_init__(self):
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name=f"turn-{self.key}", daemon=True)
+
+    def start(self) -> Running:
+        """Begin the turn in the background."""
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            for event in self.turn.events():
+                with self._changed:
+                    self._apply(event)
+                    self.version += 1
+                    self._changed.notify_all()
+        except ChatError as error:
+            self.error = error
+        except Exception as unexpected:  # the thread must always end "done", or a page would wait forever
+            self.error = translate(unexpected)
+        finally:
+            with self._changed:
+                self.done = True
+                self.version += 1
+                self._changed.notify_all()
+
+    def _apply(self, event: Event) -> None:
+        if isinstance(event, Chunk):
+            self.shown += event.text
+        elif isinstance(event, Checked):
+            self.verdicts.append(event.verdict)
+        elif isinstance(event, Retracted):
+            self.retracted = event.verdict
+            self.shown = ""
+
+    def wait_for_change(self, seen: int, timeout: float = 0.5) -> int:
+        """Block until the state moves past version `seen` (or the turn ends, or the timeout); return the version."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != seen or self.done, timeout=timeout)
+            return self.version
+
+    def cancel(self) -> None:
+        """Stop the reply."""
+        self.turn.cancel()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until the turn is recorded; True when it is."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()

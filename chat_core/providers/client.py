@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -10,15 +12,15 @@ import httpx2
 import openai
 
 from chat_core.errors import ChatError, stream_cut_error
-from chat_core.providers.sdk_errors import is_retryable, translate
 from chat_core.messages import Message
+from chat_core.providers.sdk_errors import is_retryable, translate
 from chat_core.settings import Settings
 from chat_core.tokens import EstimateCounter
 
 
 @dataclass(frozen=True)
 class ChatRequest:
-    """Everything sent for one reply: the model, the messages and the sampling parameters."""
+    """Everything asked for one reply: the model, the messages and the sampling parameters."""
 
     model: str
     messages: list[Message]
@@ -26,16 +28,16 @@ class ChatRequest:
     max_tokens: int
     seed: int | None = None
 
-    def parameters(self) -> dict:
+    def parameters(self, token_field: str = "max_tokens") -> dict:
         """The request body's fields other than `messages` and `stream`."""
-        params = {"model": self.model, "temperature": self.temperature, "max_tokens": self.max_tokens}
+        params = {"model": self.model, "temperature": self.temperature, token_field: self.max_tokens}
         if self.seed is not None:
             params["seed"] = self.seed
         return params
 
-    def body(self) -> dict:
+    def body(self, token_field: str = "max_tokens") -> dict:
         """The whole JSON body, as the request inspector shows it."""
-        return {**self.parameters(), "messages": self.messages, "stream": True}
+        return {**self.parameters(token_field), "messages": self.messages, "stream": True}
 
 
 @dataclass
@@ -78,13 +80,33 @@ def status_for(finish_reason: str | None) -> str:
     return "length" if finish_reason == "length" else "complete"
 
 
+TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
+OPTIONAL_PARAMETERS = ("temperature", "seed")
+
+
+@dataclass
+class Adaptation:
+    """How requests for one model differ from the default, after the server refused a parameter."""
+
+    token_field: str
+    dropped: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
 class ChatProvider:
-    """A client for one OpenAI-compatible server, shared by every session that uses it."""
+    """A client for one OpenAI-compatible server, shared by every session that uses it.
+
+    OpenAI's current models take `max_completion_tokens` and some only their default temperature;
+    llama-cpp-python's server honours only `max_tokens`. Each server is sent what it honours: the default
+    by provider, and when a server refuses a parameter, the request is adapted once and remembered per model.
+    """
 
     def __init__(self, settings: Settings, base_url: str | None = None, counter: EstimateCounter | None = None):
         self.settings = settings
         self.counter = counter or EstimateCounter()
         self.sends_usage_option = True
+        self.adaptations: dict[str, Adaptation] = {}
+        self._adapting = threading.Lock()
         self.client = openai.OpenAI(
             api_key=settings.api_key or "not-needed",
             base_url=base_url or settings.base_url,
@@ -106,17 +128,56 @@ class ChatProvider:
         except (openai.APIError, httpx2.HTTPError, ValueError):
             return []
 
-    def open_stream(self, request: ChatRequest):
-        """The SDK's stream, retried on transient failures before any text has arrived."""
+    def adaptation(self, model: str) -> Adaptation:
+        """What this server is known to need for `model`."""
+        with self._adapting:
+            if model not in self.adaptations:
+                default = "max_completion_tokens" if self.settings.provider == "openai" else "max_tokens"
+                self.adaptations[model] = Adaptation(default)
+            return self.adaptations[model]
+
+    def parameters(self, request: ChatRequest) -> dict:
+        """The parameters sent for a request on this server, adapted to what it honours."""
+        adapted = self.adaptation(request.model)
+        params = request.parameters(adapted.token_field)
+        for name in adapted.dropped:
+            params.pop(name, None)
+        return params
+
+    def _adapt(self, request: ChatRequest, exc: openai.APIStatusError) -> bool:
+        """Change what is sent when the server refused one parameter; False when nothing can be changed."""
+        refused = refused_parameter(exc)
+        adapted = self.adaptation(request.model)
+        with self._adapting:
+            if refused in TOKEN_FIELDS and refused == adapted.token_field:
+                other = TOKEN_FIELDS[1 - TOKEN_FIELDS.index(refused)]
+                adapted.token_field = other
+                adapted.notes.append(f"{other} sent instead of {refused}, which the server refused")
+                return True
+            if refused in OPTIONAL_PARAMETERS and refused not in adapted.dropped:
+                adapted.dropped.add(refused)
+                adapted.notes.append(f"{refused} left out: the server accepts only its default for this model")
+                return True
+        return False
+
+    def open_stream(self, request: ChatRequest, sent: dict | None = None):
+        """The SDK's stream, retried on transient failures before any text has arrived.
+
+        `sent`, when given, is filled with the parameters of the request that was accepted.
+        """
         settings = self.settings
         attempt = 0
         while True:
+            params = self.parameters(request)
             try:
-                return self._create(request)
+                stream = self._create(request, params)
             except openai.APIStatusError as exc:
-                if self.sends_usage_option and exc.status_code in (400, 422) and "stream_options" in str(exc.body):
-                    self.sends_usage_option = False
-                    continue
+                if exc.status_code in (400, 422):
+                    if self.sends_usage_option and "stream_options" in str(exc.body):
+                        self.sends_usage_option = False
+                        continue
+                    if self._adapt(request, exc):
+                        continue
                 if attempt >= settings.max_retries or not is_retryable(exc):
                     raise
                 wait = _retry_after(exc.response) or settings.retry_backoff * 2**attempt
@@ -124,14 +185,30 @@ class ChatProvider:
                 if attempt >= settings.max_retries:
                     raise
                 wait = settings.retry_backoff * 2**attempt
+            else:
+                if sent is not None:
+                    sent.update(params)
+                return stream
             attempt += 1
             time.sleep(min(wait, 10.0))
 
-    def _create(self, request: ChatRequest):
+    def _create(self, request: ChatRequest, params: dict):
         extra = {"stream_options": {"include_usage": True}} if self.sends_usage_option else {}
-        return self.client.chat.completions.create(
-            messages=request.messages, stream=True, **request.parameters(), **extra
-        )
+        return self.client.chat.completions.create(messages=request.messages, stream=True, **params, **extra)
+
+
+def refused_parameter(exc: openai.APIStatusError) -> str | None:
+    """The request parameter a 400 names as unsupported, if any (OpenAI's `param`, or the message's wording)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    inner = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
+    param = inner.get("param")
+    if param in (*TOKEN_FIELDS, *OPTIONAL_PARAMETERS):
+        return param
+    message = str(inner.get("message") or exc.message or "")
+    for name in (*TOKEN_FIELDS, *OPTIONAL_PARAMETERS):
+        if re.search(rf"(unsupported|not supported|unrecognized|unknown)[^.]*\b{name}\b", message, re.IGNORECASE):
+            return name
+    return None
 
 
 def _retry_after(response: httpx2.Response | None) -> float | None:
@@ -152,7 +229,14 @@ class ReplyStream:
     result: ReplyResult | None = None
     clock: Callable[[], float] = time.monotonic
     cancelled: bool = False
+    sent: dict = field(default_factory=dict)
+    """The parameters of the request the server accepted."""
     _open: object = None
+
+    @property
+    def adapted(self) -> list[str]:
+        """How the request differs from the default because the server refused a parameter."""
+        return list(self.provider.adaptation(self.request.model).notes)
 
     def cancel(self) -> None:
         """Stop the reply from another thread: the connection is closed and the reply ends as stopped."""
@@ -174,7 +258,7 @@ class ReplyStream:
         usage = None
         stream = None
         try:
-            stream = self._open = self.provider.open_stream(self.request)
+            stream = self._open = self.provider.open_stream(self.request, self.sent)
             for chunk in stream:
                 if self.cancelled:
                     return

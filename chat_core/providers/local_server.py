@@ -126,6 +126,12 @@ class LocalModelServer:
             "--n_threads", str(self.threads),
             # Several browser tabs share this server: a new request waits its turn instead of cutting off a reply.
             "--interrupt_requests", "False",
+            # One token per decode, for the prompt as for the reply: a cached prompt prefix then holds exactly
+            # what a fresh evaluation would, so replies at temperature 0 never depend on what was served before,
+            # and long chats keep their prefix reuse. (Batched prompt evaluation takes other kernels whose
+            # rounding differs, which flipped replies between a fresh and a cached prefix.)
+            "--n_batch", "1",
+            "--n_ubatch", "1",
         ]  # fmt: skip
 
     def _start(self) -> None:

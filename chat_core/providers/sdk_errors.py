@@ -87,8 +87,6 @@ def translate(exc: BaseException, *, secrets: tuple[str, ...] = (), model: str =
     )
 
 
-
-
 def _translate_status(exc: openai.APIStatusError, secrets: tuple[str, ...], model: str) -> ChatError:
     status = exc.status_code
     detail = redact(_server_detail(exc), secrets)

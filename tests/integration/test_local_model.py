@@ -13,8 +13,8 @@ import pytest
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
-from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.providers.client import ChatProvider, ChatRequest
+from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
 from chat_core.tokens import VocabularyCounter
 from chat_core.turn import plan_turn, record_reply
@@ -30,7 +30,7 @@ def counter(model_path):
 
 @pytest.fixture
 def local(local_server, counter):
-    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "48"})
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "48", "CHAT_REPLY_DEADLINE": "900"})
     return settings, ChatProvider(settings, base_url=local_server.ensure_running(), counter=counter)
 
 

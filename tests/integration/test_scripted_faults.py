@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from chat_core.errors import ChatError
-from chat_core.providers.local_server import free_port
 from chat_core.providers.client import ChatProvider, ChatRequest
+from chat_core.providers.local_server import free_port
 from chat_core.settings import load_settings
 from tests.support.scripted_server import Step
 
