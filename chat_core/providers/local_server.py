@@ -92,7 +92,9 @@ class LocalModelServer:
         self.host = host
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
-        self.log_path = Path(tempfile.gettempdir()) / f"chat-local-model-{os.getpid()}.log"
+        handle, log_name = tempfile.mkstemp(prefix=f"chat-local-model-{os.getpid()}-", suffix=".log")
+        os.close(handle)
+        self.log_path = Path(log_name)
         self.starts = 0
         self._lock = threading.Lock()
         # The kernel signals the child when the *thread* that started it ends, and Streamlit runs

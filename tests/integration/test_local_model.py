@@ -63,11 +63,52 @@ def test_the_embedded_model_streams_a_reply_with_usage(local):
     assert 0 < result.time_to_first_token <= result.total_time
 
 
-def test_temperature_zero_with_a_seed_gives_the_same_reply_twice(local):
+QUESTIONS = ("Name a colour.", "What is 2+2?", "Name an animal.", "Say hi.", "What is the capital of France?")
+ORDERS = {
+    "in order": QUESTIONS,
+    "reversed": QUESTIONS[::-1],
+    "repeated": (QUESTIONS[0],) * 3,
+    "interleaved": (QUESTIONS[2], QUESTIONS[0], QUESTIONS[2], QUESTIONS[0], QUESTIONS[4], QUESTIONS[0]),
+}
+
+
+def replies_in_order(settings, provider, questions) -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {}
+    for question in questions:
+        seen.setdefault(question, set()).add(ask(settings, provider, Conversation(), question)[1].result.text)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def fresh_replies(model_path, counter):
+    """Each question asked once, first thing, on a server started for it: what a cold cache answers."""
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "24"})
+    replies = {}
+    for question in QUESTIONS:
+        server = LocalModelServer(model_path, context=2048)
+        try:
+            provider = ChatProvider(settings, base_url=server.ensure_running(), counter=counter)
+            replies[question] = ask(settings, provider, Conversation(), question)[1].result.text
+        finally:
+            server.stop()
+    return replies
+
+
+@pytest.mark.parametrize("order", ORDERS.values(), ids=ORDERS.keys())
+def test_a_reply_does_not_depend_on_what_the_server_served_before(local_server, counter, fresh_replies, order):
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "24"})
+    provider = ChatProvider(settings, base_url=local_server.ensure_running(), counter=counter)
+    seen = replies_in_order(settings, provider, order)
+    assert seen == {question: {fresh_replies[question]} for question in set(order)}
+
+
+def test_a_long_chat_still_reuses_the_cached_prompt_prefix(local, local_server):
     settings, provider = local
-    first = ask(settings, provider, Conversation(), "Name a colour.")[1].result.text
-    second = ask(settings, provider, Conversation(), "Name a colour.")[1].result.text
-    assert first == second
+    conversation = Conversation()
+    ask(settings, provider, conversation, "My name is Ada and I like counting birds in the park.")
+    before = local_server.log_path.read_text(errors="replace").count("prefix-match hit")
+    ask(settings, provider, conversation, "What do I like?")
+    assert local_server.log_path.read_text(errors="replace").count("prefix-match hit") > before
 
 
 def test_the_second_turn_resends_the_first(local):
