@@ -171,6 +171,8 @@ class Turn:
         self.save_problem: ChatError | None = None
         self.start_index = len(conversation.entries)
         self.cancelled = False
+        self.shown = ""
+        """The reply text the audience has been shown so far."""
         self._stream: ReplyStream | None = None
 
     def cancel(self) -> None:
@@ -187,12 +189,25 @@ class Turn:
         return self.entry
 
     def events(self) -> Iterator[Event]:
-        """The turn as it happens. Raises ChatError before recording anything if the message cannot be sent."""
+        """The turn as it happens. Raises ChatError before recording anything if the message cannot be sent.
+
+        A caller that stops reading early (a page interrupted by its next run) still gets the reply recorded
+        in its place, as stopped, with the text shown so far.
+        """
         text = check_user_text(self.user_text)
-        spec = self.spec
         history = self.conversation.history()
-        yield UserAdded(self.conversation.add_user(text))
-        self._save()
+        try:
+            yield UserAdded(self.conversation.add_user(text))
+            self._save()
+            yield from self._phases(text, history)
+        except GeneratorExit:
+            if self.entry is None:
+                self.cancel()
+                self._finish(self.conversation.add_reply(self.shown, "stopped", meta=self._meta()))
+            raise
+
+    def _phases(self, text: str, history: list[Message]) -> Iterator[Event]:
+        spec = self.spec
         check_input = CheckInput(text, tuple(history), spec.system)
         try:
             provider = self.connect()
@@ -215,26 +230,28 @@ class Turn:
             return
         yield from self._stream_reply(provider, check_input)
 
+    def _show(self, text: str) -> Chunk:
+        self.shown += text
+        return Chunk(text)
+
     def _stream_reply(self, provider: ChatProvider, check_input: CheckInput) -> Iterator[Event]:
         stream = self._stream = provider.stream(self.plan.request)
         if self.cancelled:
             stream.cancel()
         holding = bool(self.spec.guard.output)
-        shown = 0
         error = caught = None
         try:
             for piece in stream:
                 if not holding:
-                    yield Chunk(piece)
+                    yield self._show(piece)
                     continue
-                pending = stream.text[shown:]
+                pending = stream.text[len(self.shown) :]
                 if len(pending) < HOLD_BACK_CHARS and not _ends_a_sentence(pending):
                     continue
                 caught = self._check_output(check_input, stream.text, final=False)
                 if caught is not None:
                     break
-                shown = len(stream.text)
-                yield Chunk(pending)
+                yield self._show(pending)
         except ChatError as failure:
             error = failure
         except Exception as unexpected:  # a bug must not lose the conversation
@@ -243,11 +260,13 @@ class Turn:
             if caught is not None or self.cancelled:
                 stream.cancel()
         if caught is None and holding and error is None:
+            # Also when stopped: held-back text is recorded only once a check has passed it.
             caught = self._check_output(check_input, stream.text, final=True)
-            if caught is None and stream.text[shown:]:
-                yield Chunk(stream.text[shown:])
+            if caught is None and stream.text[len(self.shown) :]:
+                yield self._show(stream.text[len(self.shown) :])
         if caught is not None:
-            if shown:
+            if self.shown:
+                self.shown = ""
                 yield Retracted(caught)
             yield self._finish(self._blocked(caught, stream.text))
             return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chat_core.checks import CheckInput, Guard, Verdict
+from chat_core.checks import NO_GUARD, CheckInput, Guard, Verdict
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.providers.client import ChatProvider
@@ -56,13 +56,13 @@ class WordCheck:
 
 @pytest.fixture
 def runner_for(scripted_settings):
-    def make(guard=Guard(), conversation=None, save=None, **env) -> tuple[Turn, ChatProvider]:
+    def make(guard=NO_GUARD, save=None, **env) -> tuple[Turn, ChatProvider]:
         settings = scripted_settings(**env)
         provider = ChatProvider(settings)
 
-        def turn(text: str, conv=conversation or Conversation()) -> Turn:
+        def turn(text: str, conversation: Conversation | None = None) -> Turn:
             spec = TurnSpec(settings, system="Be brief.", guard=guard)
-            return Turn(spec, conv, text, connect=lambda: provider, save=save)
+            return Turn(spec, conversation or Conversation(), text, connect=lambda: provider, save=save)
 
         return turn, provider
 
@@ -233,3 +233,28 @@ def test_the_command_line_asks_through_the_runner_and_prints_the_request(scripte
     assert printed["request"]["messages"] == scripted.history[0]["messages"]
     assert printed["request"]["messages"][-1] == {"role": "user", "content": "Name a colour."}
     assert printed["request"]["seed"] == 42 == scripted.history[0]["seed"]
+
+
+def test_a_reader_that_stops_early_still_gets_the_reply_recorded_as_stopped(runner_for, scripted):
+    scripted.enqueue(Step(text="one two three four", chunks=4, delay=0.01))
+    turn, _ = runner_for()
+    conversation = Conversation()
+    events = turn("Count", conversation).events()
+    first = next(event for event in events if isinstance(event, Chunk))
+    events.close()
+    assert [(e.role, e.status) for e in conversation.entries] == [("user", "complete"), ("assistant", "stopped")]
+    assert conversation.entries[1].content == first.text == "one t"
+
+
+def test_stopping_while_text_is_held_back_records_only_checked_text(runner_for, scripted):
+    scripted.enqueue(Step(text="Short start then buy ACME", chunks=5, forever=True, delay=0.01))
+    turn, _ = runner_for(guard=Guard(output=[WordCheck("buy", layer="output")]))
+    run = turn("Go on")
+    running = Running(run).start()
+    version = running.wait_for_change(0)
+    while len(run._stream.text if run._stream else "") < 30:
+        version = running.wait_for_change(version)
+    running.cancel()
+    assert running.join(timeout=30)
+    assert run.entry.status == "blocked"
+    assert running.shown == ""
