@@ -1,0 +1,105 @@
+"""`python -m chat_core.guardrails build | score PROMPTS --layers system,input,output --provider local`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from chat_core.errors import ChatError
+
+SCORING_ENVIRONMENT = {"CHAT_TEMPERATURE": "0", "CHAT_SEED": "42", "CHAT_MAX_TOKENS": "200"}
+"""Repeatable runs: greedy decoding, a fixed seed, and replies long enough for advice to show."""
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m chat_core.guardrails", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="Rebuild the advice classifier from the training data in the repo.")
+    build.add_argument(
+        "--cache-dir", type=Path, help="Where to write it (default: CHAT_GUARD_CACHE_DIR or data/guardrails)."
+    )
+    score = commands.add_parser("score", help="Run a prompt set through the turn runner and print the rates.")
+    score.add_argument("prompts", type=Path, help="JSONL or CSV with prompt, label (attack/benign), optional category.")
+    score.add_argument(
+        "--layers", default="system,input,output", help="Comma-separated: system,input,output,judge or none."
+    )
+    score.add_argument(
+        "--provider", default="local", help="local (the embedded model), openai, compatible, or a base URL."
+    )
+    score.add_argument("--base-url", help="An OpenAI-compatible server to answer (implies --provider compatible).")
+    score.add_argument("--model", help="The model name on that server.")
+    score.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
+    score.add_argument("--limit", type=int, help="Only the first N prompts.")
+    score.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
+    return parser.parse_args(argv)
+
+
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    from chat_core.settings import read_environment
+
+    env = {**read_environment(), **SCORING_ENVIRONMENT}
+    base_url = args.base_url or (args.provider if "://" in args.provider else None)
+    if base_url:
+        env.update(OPENAI_BASE_URL=base_url, CHAT_PROVIDER="compatible")
+    else:
+        env["CHAT_PROVIDER"] = args.provider
+    if args.model:
+        env["CHAT_MODEL"] = args.model
+    if args.max_tokens:
+        env["CHAT_MAX_TOKENS"] = str(args.max_tokens)
+    return env
+
+
+def _build(args: argparse.Namespace) -> int:
+    from chat_core.guardrails.classifier import build, cache_dir, cache_path, save
+    from chat_core.guardrails.data import training_set
+
+    rows = training_set()
+    started = time.perf_counter()
+    classifier = build(rows)
+    path = cache_path(rows, args.cache_dir or cache_dir())
+    save(classifier, path)
+    print(f"built the advice classifier from {len(rows)} rows in {time.perf_counter() - started:.1f} s")
+    print(f"threshold {classifier.threshold:.2f} (chosen on out-of-fold training scores); saved to {path}")
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from chat_core.guardrails.data import read_prompts
+    from chat_core.guardrails.layers import build_layers
+    from chat_core.guardrails.scorecard import run_scorecard, summary, to_csv
+    from chat_core.providers.headless import provider_for
+    from chat_core.settings import load_settings
+
+    rows = read_prompts(args.prompts)[: args.limit]
+    env = _environment(args)
+    settings = load_settings(env)
+    setup = build_layers(args.layers, env)
+
+    def progress(done: int, total: int, row) -> None:
+        print(f"\r{done}/{total} {row.label:6s} blocked by {row.blocked_by:6s}", end="", file=sys.stderr, flush=True)
+
+    with provider_for(settings) as provider:
+        results = run_scorecard(rows, setup, settings, lambda: provider, progress)
+    print(file=sys.stderr)
+    if args.out:
+        args.out.write_text(to_csv(results), encoding="utf-8")
+    print(f"layers: {','.join(setup.layers) or 'none'}; provider: {settings.provider_label}; prompts: {len(results)}")
+    print(summary(results))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _arguments(argv)
+    try:
+        return _build(args) if args.command == "build" else _score(args)
+    except ChatError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

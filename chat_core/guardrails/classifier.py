@@ -1,0 +1,197 @@
+"""The financial-advice classifier: sentence meaning (MiniLM) and word and letter patterns (TF-IDF), averaged.
+
+Two logistic regressions learn from the training set: one on all-MiniLM-L6-v2 embeddings, which carry a
+request's meaning across wordings it never saw, and one on TF-IDF word and character n-grams, which catch
+tickers, other languages and leftovers of obfuscation. Their probabilities are averaged, except for text that is
+not English, where MiniLM (trained on English) reads noise and the n-gram model decides alone. The threshold is
+chosen on out-of-fold scores of the training set alone, never on the scoring set.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from chat_core.guardrails.data import CATEGORIES, LabelledPrompt, fingerprint, training_set
+from chat_core.guardrails.normalise import english_share, normalise
+from chat_core.settings import PROJECT_ROOT
+
+WINDOW_TURNS = 2
+"""Earlier user turns read together with the new message, so an escalation over several turns is seen whole."""
+FOLDS = 5
+ENGLISH_SHARE = 0.1
+"""Below this share of common English words a text is read as another language."""
+BUILD_VERSION = 2
+"""Raise when the features or the model change, so a cached build is not reused."""
+
+
+def conversation_text(turns: Sequence[str], prompt: str) -> str:
+    """What the classifier reads for a message with its recent user turns: one normalised text."""
+    recent = [*list(turns)[-WINDOW_TURNS:], prompt]
+    return normalise("\n".join(t for t in recent if t.strip())).text
+
+
+def training_text(row: LabelledPrompt) -> str:
+    """The text a labelled row contributes to training (its earlier turns included)."""
+    return conversation_text(row.turns, row.prompt)
+
+
+def _limit_threads():
+    # Two BLAS threads fighting over two busy cores made one embedding ten times slower than one thread.
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _tfidf_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+    )
+    return make_pipeline(features, LogisticRegression(C=10, max_iter=2000, class_weight="balanced"))
+
+
+def _embedding_model():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=4, max_iter=2000, class_weight="balanced")
+
+
+def choose_threshold(scores: np.ndarray, attack: np.ndarray) -> float:
+    """The cut that misses the fewest attacks plus refuses the fewest benign prompts (out-of-fold scores)."""
+    candidates = np.round(np.arange(0.20, 0.81, 0.01), 2)
+    costs = [np.mean(scores[attack] < t) + np.mean(scores[~attack] >= t) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
+
+
+def combine(by_words: np.ndarray, by_meaning: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """One probability per text from the two models: their mean for English, the n-gram model's otherwise."""
+    english = np.array([english_share(t) >= ENGLISH_SHARE for t in texts])
+    return np.where(english, (by_words + by_meaning) / 2, by_words)
+
+
+@dataclass
+class Scored:
+    """A probability that a text asks for financial advice (or the rules), with its closest labelled examples."""
+
+    score: float
+    neighbours: tuple[str, ...]
+
+
+class AdviceClassifier:
+    """Scores texts against the learned line between advice requests and benign questions."""
+
+    def __init__(self, state: dict, encoder=None):
+        self.state = state
+        self.threshold: float = state["threshold"]
+        self._encoder = encoder
+
+    @property
+    def encoder(self):
+        """The sentence encoder, loaded on first use."""
+        if self._encoder is None:
+            from chat_core.guardrails.minilm import shared_model
+
+            self._encoder = shared_model()
+        return self._encoder
+
+    def score(self, texts: Sequence[str], neighbours: int = 3) -> list[Scored]:
+        """Each text's probability of being an attack, and its nearest training examples by meaning."""
+        with _limit_threads():
+            embeddings = self.encoder.encode(list(texts))
+            by_words = self.state["tfidf"].predict_proba(list(texts))[:, 1]
+        by_meaning = self.state["embedding_model"].predict_proba(embeddings)[:, 1]
+        similarity = embeddings @ self.state["embeddings"].T
+        results = []
+        for row, value in enumerate(combine(by_words, by_meaning, texts)):
+            nearest = np.argsort(-similarity[row], kind="stable")[:neighbours]
+            results.append(Scored(float(value), tuple(self._describe(i, similarity[row, i]) for i in nearest)))
+        return results
+
+    def _describe(self, index: int, similarity: float) -> str:
+        label, category, prompt = self.state["examples"][index]
+        return f"{similarity:.2f} · {label} · {CATEGORIES.get(category, category)}: {prompt}"
+
+
+def build(rows: Sequence[LabelledPrompt], encoder=None) -> AdviceClassifier:
+    """Train the classifier from labelled rows; the same rows always give the same classifier."""
+    from sklearn.model_selection import StratifiedKFold
+
+    if encoder is None:
+        from chat_core.guardrails.minilm import shared_model
+
+        encoder = shared_model()
+    texts = [training_text(row) for row in rows]
+    attack = np.array([row.is_attack for row in rows])
+    with _limit_threads():
+        embeddings = encoder.encode(texts)
+        folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+        out_of_fold = np.zeros(len(rows))
+        for fit_rows, held_rows in folds.split(texts, attack):
+            words = _tfidf_model().fit([texts[i] for i in fit_rows], attack[fit_rows])
+            meaning = _embedding_model().fit(embeddings[fit_rows], attack[fit_rows])
+            held_texts = [texts[i] for i in held_rows]
+            out_of_fold[held_rows] = combine(
+                words.predict_proba(held_texts)[:, 1], meaning.predict_proba(embeddings[held_rows])[:, 1], held_texts
+            )
+        state = {
+            "version": BUILD_VERSION,
+            "fingerprint": fingerprint(list(rows)),
+            "tfidf": _tfidf_model().fit(texts, attack),
+            "embedding_model": _embedding_model().fit(embeddings, attack),
+            "embeddings": embeddings,
+            "examples": [(row.label, row.category, row.prompt) for row in rows],
+            "threshold": choose_threshold(out_of_fold, attack),
+            "out_of_fold": out_of_fold,
+        }
+    return AdviceClassifier(state, encoder)
+
+
+def cache_dir(env: dict | None = None) -> Path:
+    """Where built classifiers are kept: CHAT_GUARD_CACHE_DIR, or the project's git-ignored data folder."""
+    env = os.environ if env is None else env
+    return Path(env.get("CHAT_GUARD_CACHE_DIR") or PROJECT_ROOT / "data" / "guardrails")
+
+
+def cache_path(rows: Sequence[LabelledPrompt], folder: Path) -> Path:
+    """The file a classifier built from these rows is saved in (a new name whenever the data change)."""
+    import sklearn
+
+    return folder / f"advice-v{BUILD_VERSION}-{fingerprint(list(rows))}-sklearn{sklearn.__version__}.pkl"
+
+
+def save(classifier: AdviceClassifier, path: Path) -> None:
+    """Write a built classifier (written aside, then renamed, so a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(pickle.dumps(classifier.state, protocol=5))
+    partial.replace(path)
+
+
+_loaded: dict[Path, AdviceClassifier] = {}
+_lock = threading.Lock()
+
+
+def load_classifier(folder: Path | None = None) -> AdviceClassifier:
+    """The classifier for the training set in the repo, built on first use and cached on disk."""
+    rows = training_set()
+    path = cache_path(rows, folder or cache_dir())
+    with _lock:
+        if path not in _loaded:
+            if path.is_file():
+                # Only this project's own build step writes files here.
+                _loaded[path] = AdviceClassifier(pickle.loads(path.read_bytes()))
+            else:
+                _loaded[path] = build(rows)
+                save(_loaded[path], path)
+        return _loaded[path]
