@@ -14,6 +14,7 @@ from chat_core.messages import Message
 
 LAYERS = ("system", "input", "output", "judge")
 """Where a turn can be stopped: the model refusing by itself, or one of the app's checks."""
+LAYER_NAMES = {"system": "System prompt", "input": "Input check", "output": "Output check", "judge": "Judge"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class Verdict:
     redirect: str | None = None
     """A helpful reply to show instead, when the check blocks."""
     millis: float | None = None
+
+    def summary(self) -> str:
+        """The verdict in one line of plain words, for an audience."""
+        outcome = "blocked" if self.blocked else "passed"
+        line = f"{LAYER_NAMES.get(self.layer, self.layer)} {outcome}: {self.reason}"
+        if self.score is not None and self.threshold is not None:
+            line += f" (score {self.score:.2f} against threshold {self.threshold:.2f})"
+        return line
 
     def as_dict(self) -> dict:
         """The verdict as plain data, for storage and the inspector."""
