@@ -39,7 +39,8 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
     draft_box(page)
     actions(page, thread, conversation)
     with inspector_slot:
-        inspector(st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation))
+        view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
+        inspector(view, history=conversation.history())
     if conversation.id:
         st.query_params["c"] = conversation.id
     else:

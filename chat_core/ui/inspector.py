@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import zlib
+from collections.abc import Sequence
 
 import streamlit as st
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
+from chat_core.messages import Message
 from chat_core.saving import ChatScope
 from chat_core.turn import plan_turn
+from chat_core.ui.context_chart import context_chart
+from chat_core.ui.copy_code import copy_as_code
 from chat_core.ui.resources import connect
 
 
@@ -30,8 +35,12 @@ def rebuilt_view(scope: ChatScope, conversation: Conversation) -> dict | None:
     return {**plan.inspector_view(), "result": reply.meta if reply else None, "rebuilt": True}
 
 
-def inspector(view: dict | None) -> None:
-    """The inspector's expander for one turn's view, or how to get one."""
+def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | None = None) -> None:
+    """The inspector's expander for one turn's view, or how to get one.
+
+    `history` is the conversation the request came from (its oldest turns may have been left out); `key` tells
+    apart the widgets of several inspectors on one page (without it, the request itself does).
+    """
     with st.expander("🔍 Request inspector: what the model was sent on the last turn"):
         if view is None:
             st.caption("Send a message to see the exact request: every role message and the parameters.")
@@ -39,6 +48,7 @@ def inspector(view: dict | None) -> None:
         body = view["body"]
         st.markdown("**Parameters**")
         st.json({k: v for k, v in body.items() if k != "messages"})
+        context_chart(view, history)
         st.markdown(f"**Messages** ({view['prompt_tokens']:,} of {view['token_limit']:,} prompt tokens)")
         rows = [
             {"#": i, "role": m["role"], "tokens": t, "content": m["content"]}
@@ -60,6 +70,8 @@ def inspector(view: dict | None) -> None:
         if view.get("rebuilt"):
             st.caption("Rebuilt from the saved conversation with the current settings.")
         _result(view.get("result"))
+        request_json = json.dumps(body, sort_keys=True)
+        copy_as_code(body, key or f"inspector.{zlib.crc32(request_json.encode())}")
 
 
 def _result(result: dict | None) -> None:

@@ -55,3 +55,39 @@ def restored(page: str | None) -> str:
 def page_widget(page: str, name: str) -> str:
     """A widget of the chat area of one page (buttons such as clear, retry, stop)."""
     return f"{page}.{name}"
+
+TUTOR_SET = "tutor.subject"
+"""The example set the tutor page uses (and its conversation's thread); the catalog's thread widget."""
+TUTOR_LOADED = "tutor.loaded"
+"""The example set the editor was last filled from: (name, version)."""
+TUTOR_NAME = "tutor.set_name"
+TUTOR_SYSTEM = "tutor.set_system"
+TUTOR_ACTIVE = "tutor.active"
+"""The last example set that passed its checks: what the chat sends while the editor holds a mistake."""
+TUTOR_IMPORT = "tutor.import"
+TUTOR_IMPORTED = "tutor.imported"
+TUTOR_IMPORTED_SET = "tutor.imported_set"
+TUTOR_CONFIRM_DELETE = "tutor.confirm_delete"
+TUTOR_FEEDBACK_LOADED = "tutor.feedback_loaded"
+"""Conversation ids whose stored thumbs were put into their widgets."""
+COMPARE = "tutor.side_by_side"
+"""The side-by-side view's key (its columns' state lives under it)."""
+COMPARE_QUESTION = "tutor.side_by_side.question"
+COMPARE_MODE = "tutor.side_by_side.mode"
+COMPARE_ASKED = "tutor.side_by_side.asked"
+"""The columns and the summary of differences of the question last asked."""
+
+
+def tutor_editor(version: int) -> str:
+    """The example table's widget: a new key each time the editor is refilled, so old edits do not linger."""
+    return f"tutor.editor.{version}"
+
+
+def compare_knob(side: str, name: str) -> str:
+    """One knob of one column of the side-by-side view."""
+    return f"tutor.side_by_side.{side}.{name}"
+
+
+def feedback(conversation_id: str, position: int) -> str:
+    """The thumbs widget under one saved reply."""
+    return f"feedback.{conversation_id}.{position}"
