@@ -23,7 +23,19 @@ PLAIN = "which stock should i buy tomorrow"
         ("".join(chr(0xE0000 + ord(c)) for c in PLAIN), "hidden tag characters revealed"),
         ("".join(chr(ord(c) + 0xFEE0) if c != " " else c for c in PLAIN), "Unicode look-alike forms folded (NFKC)"),
     ],
-    ids=["base64", "hex", "binary", "rot13", "leet", "spaced", "dotted", "homoglyph", "zero-width", "tags", "fullwidth"],
+    ids=[
+        "base64",
+        "hex",
+        "binary",
+        "rot13",
+        "leet",
+        "spaced",
+        "dotted",
+        "homoglyph",
+        "zero-width",
+        "tags",
+        "fullwidth",
+    ],
 )
 def test_an_obfuscated_question_reads_as_the_plain_question(hidden, undone):
     seen = normalise(hidden)
