@@ -1,0 +1,154 @@
+"""Verdicts told for an audience: which layer stopped a turn and why, and one line per layer under each reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chat_core.checks import LAYER_NAMES, Verdict
+from chat_core.guardrails.refusal import refused_by_model
+
+FLOW = ("input", "judge", "system", "output")
+"""The order a message meets the layers: checks on the way in, the model and its rules, the check on the way out."""
+CHECK_NAMES = {
+    "rules": "its readable rules",
+    "classifier": "the advice classifier",
+    "advice_in_reply": "the advice detector",
+    "prompt_leak": "the leak detector",
+    "openai_moderation": "OpenAI's moderation endpoint",
+    "guard_model": "the guard model",
+    "refused_by_model": "the model itself",
+}
+ICONS = {"blocked": "🛑", "passed": "✅", "off": "⚪", "not reached": "⏭️", "did not run": "➖"}
+_NEIGHBOUR = re.compile(r"^(?P<similarity>\d+(?:\.\d+)?) · (?P<label>\w+) · (?P<category>[^:]+): (?P<prompt>.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A labelled training example close in meaning to what the check read."""
+
+    prompt: str
+    label: str = ""
+    category: str = ""
+    similarity: float | None = None
+
+
+def neighbours_of(verdict: Verdict) -> list[Neighbour]:
+    """The verdict's closest labelled examples, split into their parts (kept whole when the text has no parts)."""
+    out = []
+    for text in verdict.neighbours:
+        match = _NEIGHBOUR.match(text)
+        if match is None:
+            out.append(Neighbour(text))
+        else:
+            parts = match.groupdict()
+            out.append(Neighbour(parts["prompt"], parts["label"], parts["category"], float(parts["similarity"])))
+    return out
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a turn was stopped, in the words shown to the audience."""
+
+    layer: str
+    headline: str
+    reason: str
+    score: float | None = None
+    threshold: float | None = None
+    decoded: str | None = None
+    neighbours: tuple[Neighbour, ...] = ()
+    retracted: bool = False
+
+
+def headline(verdict: Verdict, *, retracted: bool = False) -> str:
+    """One sentence: which layer stopped the turn, by which check, and at what moment."""
+    check = CHECK_NAMES.get(verdict.check, verdict.check)
+    if verdict.layer == "input":
+        return f"The input check stopped this message before the model saw it ({check})."
+    if verdict.layer == "judge":
+        return f"The judge stopped this message before the model saw it ({check})."
+    if verdict.layer == "output" and retracted:
+        return f"The model started answering; the output check caught the reply and took it back ({check})."
+    if verdict.layer == "output":
+        return f"The output check caught the model's reply before anyone read it ({check})."
+    return f"{LAYER_NAMES.get(verdict.layer, verdict.layer)} stopped this turn ({check})."
+
+
+def explain(verdict: Verdict, *, retracted: bool = False) -> Explanation:
+    """The explanation of a blocking verdict: headline, reason, score against threshold, decoded text, examples."""
+    return Explanation(
+        verdict.layer,
+        headline(verdict, retracted=retracted),
+        verdict.reason,
+        verdict.score,
+        verdict.threshold,
+        verdict.decoded,
+        tuple(neighbours_of(verdict)),
+        retracted,
+    )
+
+
+def blocking(verdicts: Sequence[Verdict]) -> Verdict | None:
+    """The verdict that stopped the turn, if one did."""
+    return next((v for v in verdicts if v.blocked), None)
+
+
+def verdicts_of(meta: dict) -> list[Verdict]:
+    """The verdicts recorded with a reply."""
+    return [Verdict.from_dict(data) for data in meta.get("verdicts", ())]
+
+
+@dataclass(frozen=True)
+class LayerLine:
+    """One layer's part in a turn, in one line of plain words."""
+
+    layer: str
+    state: str
+    text: str
+
+    @property
+    def icon(self) -> str:
+        """A sign for the state, readable from the back of a room."""
+        return ICONS[self.state]
+
+    def __str__(self) -> str:
+        return f"{self.icon} {self.text}"
+
+
+def _system_line(on: bool, stopper: Verdict | None, reply: str, status: str) -> LayerLine:
+    name = LAYER_NAMES["system"]
+    if not on:
+        return LayerLine("system", "off", f"{name} off: the model got the same role without the rules.")
+    if stopper is not None and stopper.layer in ("input", "judge"):
+        return LayerLine("system", "not reached", f"{name} not reached: the model never saw the message.")
+    if stopper is not None:
+        return LayerLine("system", "passed", f"{name} did not hold: the model answered anyway, against its rules.")
+    if status in ("error", "stopped") or not reply:
+        return LayerLine("system", "did not run", f"{name}: the reply ended before it said anything.")
+    if refused_by_model(reply):
+        return LayerLine("system", "blocked", f"{name} held: the model declined by itself.")
+    return LayerLine("system", "passed", f"{name} sent with the rules; the model answered.")
+
+
+def layer_lines(verdicts: Sequence[Verdict], reply: str, status: str, layers: Sequence[str]) -> list[LayerLine]:
+    """A line per layer, in the order a message meets them: blocked, passed, off, or never reached."""
+    stopper = blocking(verdicts)
+    lines = []
+    for layer in FLOW:
+        name = LAYER_NAMES[layer]
+        mine = [v for v in verdicts if v.layer == layer]
+        on = layer in layers or bool(mine)
+        if layer == "system":
+            lines.append(_system_line(on, stopper, reply, status))
+        elif not on:
+            lines.append(LayerLine(layer, "off", f"{name} off."))
+        elif any(v.blocked for v in mine):
+            lines.append(LayerLine(layer, "blocked", blocking(mine).summary()))
+        elif mine:
+            lines.append(LayerLine(layer, "passed", f"{name} passed: " + " ".join(v.reason for v in mine)))
+        elif stopper is not None:
+            lines.append(LayerLine(layer, "not reached", f"{name} not reached: an earlier layer stopped the turn."))
+        else:
+            lines.append(LayerLine(layer, "did not run", f"{name} did not run: the reply ended early."))
+    return lines
