@@ -1,28 +1,31 @@
-"""Tutor: answers in the style of worked examples sent before the learner's question."""
+"""Tutor lab: answers steered by worked examples a teacher edits, compares side by side and sees in the context."""
 
 import streamlit as st
 
 from chat_core import ui
-from chat_core.prompts import TUTOR_SUBJECTS
+from chat_core.ui import tutor_lab
+from chat_core.ui.side_by_side import side_by_side
+from chat_core.ui.walkthrough import memory_walkthrough
 
 settings = ui.page_setup("Tutor", "🎓", page="tutor")
-with st.sidebar:
-    subject = st.selectbox("Subject", list(TUTOR_SUBJECTS), key="tutor.subject")
-lesson = TUTOR_SUBJECTS[subject]
+offered = tutor_lab.offered_sets()
+chosen = tutor_lab.choose_set(offered)
 
-st.title("🎓 Tutor")
-st.caption(f"Subject: **{subject}**. The tutor copies the style of the worked examples below.")
-with st.expander(f"Few-shot examples: {len(lesson.examples)} pairs sent before your question", expanded=True):
-    st.markdown(
-        "These user/assistant turns are not a real conversation: the app sends them, after the system "
-        "message, in front of every question you ask, so the model imitates their style."
+st.title("🎓 Tutor lab")
+chat_tab, examples_tab, compare_tab, memory_tab = st.tabs(
+    ["💬 Chat", "✏️ Examples", "🔀 Side by side", "🧠 How memory works"]
+)
+with examples_tab:
+    active = tutor_lab.edited_set(chosen, settings)
+    tutor_lab.tally()
+with chat_tab:
+    st.caption(
+        f"Example set: **{active.name}**. The tutor copies the style of its worked examples; rate its replies "
+        "with 👍 or 👎 to see which set answers best."
     )
-    st.caption("The system message, sent first:")
-    st.code(lesson.system_prompt, language=None, wrap_lines=True)
-    st.caption("Then the worked examples, as user and assistant turns:")
-    for question, answer in lesson.examples:
-        with st.chat_message("user"):
-            st.markdown(f"*(example)* {question}")
-        with st.chat_message("assistant"):
-            st.markdown(f"*(example)* {answer}")
-ui.chat("tutor", subject, settings, system=lesson.system_prompt, examples=lesson.examples)
+    tutor_lab.examples_shown(active)
+    ui.chat("tutor", active.name, settings, system=active.system, examples=active.examples)
+with memory_tab:
+    memory_walkthrough("tutor")
+with compare_tab:
+    side_by_side(settings, active, offered)

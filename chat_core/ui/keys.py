@@ -56,8 +56,11 @@ def page_widget(page: str, name: str) -> str:
     """A widget of the chat area of one page (buttons such as clear, retry, stop)."""
     return f"{page}.{name}"
 
+
 TUTOR_SET = "tutor.subject"
 """The example set the tutor page uses (and its conversation's thread); the catalog's thread widget."""
+TUTOR_SWITCH = "tutor.switch_to"
+"""A set to choose on the next run (after saving or deleting one)."""
 TUTOR_LOADED = "tutor.loaded"
 """The example set the editor was last filled from: (name, version)."""
 TUTOR_NAME = "tutor.set_name"

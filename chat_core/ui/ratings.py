@@ -1,0 +1,63 @@
+"""Thumbs up or down under the tutor's saved replies, kept with the reply and the example set that made it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chat_core.conversation import Conversation, Entry
+from chat_core.errors import ChatError
+from chat_core.lab.feedback import thumbs_up_from, widget_value_from
+from chat_core.ui import keys
+from chat_core.ui.account import owner
+from chat_core.ui.notices import notice
+from chat_core.ui.resources import storage
+
+RATED_PAGES = ("tutor",)
+"""Pages whose replies take a thumbs up or down; on the tutor page a thread is the example set's name."""
+
+
+def _saved_position(conversation: Conversation, entry: Entry) -> int | None:
+    position = next((i for i, shown in enumerate(conversation.entries) if shown is entry), None)
+    if position is None or conversation.id is None or position >= conversation.synced:
+        return None
+    return position
+
+
+def _record(conversation_id: str, position: int, example_set: str) -> None:
+    store = storage()
+    if store is None:
+        return
+    value = thumbs_up_from(st.session_state.get(keys.feedback(conversation_id, position)))
+    try:
+        store.record_feedback(owner(), conversation_id, position, value, example_set=example_set)
+    except ChatError as error:
+        notice(error)
+
+
+def _stored_thumbs(conversation_id: str) -> None:
+    loaded = st.session_state.setdefault(keys.TUTOR_FEEDBACK_LOADED, set())
+    store = storage()
+    if conversation_id in loaded or store is None:
+        return
+    loaded.add(conversation_id)
+    try:
+        given = store.feedback_for(owner(), conversation_id)
+    except ChatError:
+        return
+    for position, thumbs_up in given.items():
+        st.session_state.setdefault(keys.feedback(conversation_id, position), widget_value_from(thumbs_up))
+
+
+def rating(entry: Entry, *, page: str, thread: str) -> None:
+    """The thumbs under a reply of a rated page, once the reply is in the database."""
+    if page not in RATED_PAGES or entry.role != "assistant" or entry.error or entry.status == "blocked":
+        return
+    conversation = st.session_state.get(keys.threads(page), {}).get(thread)
+    position = None if conversation is None else _saved_position(conversation, entry)
+    if position is None:
+        return
+    _stored_thumbs(conversation.id)
+    st.feedback(
+        "thumbs", key=keys.feedback(conversation.id, position), on_change=_record,
+        args=(conversation.id, position, thread),
+    )  # fmt: skip
