@@ -94,6 +94,7 @@ def edited_set(chosen: ExampleSet, settings: Settings | None) -> ExampleSet:
     )
     with st.expander("Import a set from a JSON file"):
         _import_box()
+    loaded = st.session_state[keys.TUTOR_LOADED]
     st.text_input("Name", key=keys.TUTOR_NAME, max_chars=80)
     st.text_area("System message", key=keys.TUTOR_SYSTEM, height=100)
     rows = st.data_editor(
