@@ -14,6 +14,7 @@ STATUS_NOTES = {
     "stopped": "Stopped before the reply finished.",
     "error": "Failed before the reply finished.",
     "blocked": "Blocked by a guardrail check.",
+    "empty": "The model sent an empty reply; regenerate to try again.",
 }
 """The caption under a reply, by how it ended."""
 

@@ -73,11 +73,23 @@ class ReplyResult:
         return figures
 
 
-def status_for(finish_reason: str | None) -> str:
-    """A reply's status from the finish reason the server sent (None: the stream was cut)."""
+def deadline_error(seconds: float) -> ChatError:
+    """The reply went on past the wall-clock deadline for one reply."""
+    return ChatError(
+        f"The reply took longer than {seconds:g} seconds and was stopped.",
+        "What arrived is kept. Raise CHAT_REPLY_DEADLINE for slow models.",
+        kind="timeout",
+        retryable=True,
+    )
+
+
+def status_for(finish_reason: str | None, text: str) -> str:
+    """A reply's status from the finish reason the server sent (None: the stream was cut) and the text it sent."""
     if finish_reason is None:
         return "incomplete"
-    return "length" if finish_reason == "length" else "complete"
+    if finish_reason == "length":
+        return "length"
+    return "complete" if text else "empty"
 
 
 TOKEN_FIELDS = ("max_tokens", "max_completion_tokens")
@@ -231,6 +243,8 @@ class ReplyStream:
     cancelled: bool = False
     sent: dict = field(default_factory=dict)
     """The parameters of the request the server accepted."""
+    expired: bool = False
+    """The reply deadline passed: the connection was closed whatever the server was sending."""
     _open: object = None
 
     @property
@@ -241,6 +255,15 @@ class ReplyStream:
     def cancel(self) -> None:
         """Stop the reply from another thread: the connection is closed and the reply ends as stopped."""
         self.cancelled = True
+        self._hang_up()
+
+    def _expire(self) -> None:
+        # Runs on a timer: a server that sends nothing but keep-alive comments never yields a chunk to check the
+        # deadline against, so the connection is closed from outside.
+        self.expired = True
+        self._hang_up()
+
+    def _hang_up(self) -> None:
         if self._open is not None:
             self._open.close()
 
@@ -257,8 +280,13 @@ class ReplyStream:
         finish_reason = None
         usage = None
         stream = None
+        timer = threading.Timer(settings.reply_deadline, self._expire)
+        timer.daemon = True
+        timer.start()
         try:
             stream = self._open = self.provider.open_stream(self.request, self.sent)
+            if self.cancelled or self.expired:
+                stream.close()
             for chunk in stream:
                 if self.cancelled:
                     return
@@ -273,21 +301,21 @@ class ReplyStream:
                         yield piece
                     finish_reason = choice.finish_reason or finish_reason
                 if self.clock() > deadline:
-                    raise ChatError(
-                        f"The reply took longer than {settings.reply_deadline:g} seconds and was stopped.",
-                        "What arrived is kept. Raise CHAT_REPLY_DEADLINE for slow models.",
-                        kind="timeout",
-                        retryable=True,
-                    )
+                    raise deadline_error(settings.reply_deadline)
+            if self.expired and not self.cancelled:
+                raise deadline_error(settings.reply_deadline)
         except ChatError:
             raise
         except Exception as exc:
             if self.cancelled:
                 return
+            if self.expired:
+                raise deadline_error(settings.reply_deadline) from None
             if stream is not None and type(exc) is openai.APIConnectionError:
                 raise stream_cut_error() from None
             raise translate(exc, secrets=settings.secrets(), model=self.request.model) from None
         finally:
+            timer.cancel()
             if stream is not None:
                 stream.close()
         if usage is None:
@@ -300,7 +328,7 @@ class ReplyStream:
         ended = self.clock()
         self.result = ReplyResult(
             text=self.text,
-            status=status_for(finish_reason),
+            status=status_for(finish_reason, self.text),
             finish_reason=finish_reason,
             usage=usage,
             time_to_first_token=None if first_token_at is None else first_token_at - started,

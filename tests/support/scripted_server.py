@@ -32,6 +32,8 @@ class Step:
     """Server-sent event payloads to send as they are (malformed streams, error events)."""
     hang: float = 0.0
     """Seconds to wait before sending any response (a server that does not answer)."""
+    keepalive: float = 0.0
+    """Seconds between SSE comment lines (`: keep-alive`) sent instead of any data, until the client hangs up."""
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -129,6 +131,11 @@ class ScriptedServer:
                 self.end_headers()
                 model = body.get("model", "scripted-model")
                 try:
+                    while step.keepalive:
+                        time.sleep(step.keepalive)
+                        data = b": keep-alive\n\n"
+                        self.wfile.write(f"{len(data):X}\r\n".encode() + data + b"\r\n")
+                        self.wfile.flush()
                     if step.raw_events is not None:
                         for event in step.raw_events:
                             self._chunk(event)
