@@ -32,6 +32,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument("--model", help="The model name on that server.")
     score.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
     score.add_argument("--limit", type=int, help="Only the first N prompts.")
+    score.add_argument("--every", type=int, default=1, help="Only every Nth prompt (a spread-out sample).")
     score.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
     return parser.parse_args(argv)
 
@@ -73,7 +74,7 @@ def _score(args: argparse.Namespace) -> int:
     from chat_core.providers.headless import provider_for
     from chat_core.settings import load_settings
 
-    rows = read_prompts(args.prompts)[: args.limit]
+    rows = read_prompts(args.prompts)[:: max(1, args.every)][: args.limit]
     env = _environment(args)
     settings = load_settings(env)
     setup = build_layers(args.layers, env)

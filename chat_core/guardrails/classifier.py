@@ -9,6 +9,7 @@ chosen on out-of-fold scores of the training set alone, never on the scoring set
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import threading
@@ -42,11 +43,17 @@ def training_text(row: LabelledPrompt) -> str:
     return conversation_text(row.turns, row.prompt)
 
 
+@functools.cache
+def _thread_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def _limit_threads():
     # Two BLAS threads fighting over two busy cores made one embedding ten times slower than one thread.
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
+    # The controller is made once: finding the loaded BLAS libraries takes tens of milliseconds.
+    return _thread_controller().limit(limits=1, user_api="blas")
 
 
 def _tfidf_model():

@@ -86,13 +86,15 @@ class GuardModelJudge:
             {"role": m["role"], "content": m["content"]} for m in turn.history if m.get("role") in ("user", "assistant")
         ]
         try:
-            response = self.client.chat.completions.create(
+            # Streamed, as the app's other calls are: every OpenAI-compatible server here speaks it.
+            stream = self.client.chat.completions.create(
                 model=self.model,
                 messages=[*history[-4:], {"role": "user", "content": turn.user_text}],
                 temperature=0,
                 max_tokens=20,
+                stream=True,
             )
-            answer = (response.choices[0].message.content or "").strip()
+            answer = "".join(c.choices[0].delta.content or "" for c in stream if c.choices).strip()
         except Exception as error:
             return _judge_failed(self.name, translate(error, secrets=self._secrets))
         return self.verdict(answer, turn.user_text)
