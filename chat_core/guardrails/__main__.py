@@ -79,14 +79,17 @@ def _score(args: argparse.Namespace) -> int:
     settings = load_settings(env)
     setup = build_layers(args.layers, env)
 
+    done_rows = []
+
     def progress(done: int, total: int, row) -> None:
         print(f"\r{done}/{total} {row.label:6s} blocked by {row.blocked_by:6s}", end="", file=sys.stderr, flush=True)
+        done_rows.append(row)
+        if args.out:  # rewritten after every prompt, so a long run that is stopped keeps what it measured
+            args.out.write_text(to_csv(done_rows), encoding="utf-8")
 
     with provider_for(settings) as provider:
         results = run_scorecard(rows, setup, settings, lambda: provider, progress)
     print(file=sys.stderr)
-    if args.out:
-        args.out.write_text(to_csv(results), encoding="utf-8")
     print(f"layers: {','.join(setup.layers) or 'none'}; provider: {settings.provider_label}; prompts: {len(results)}")
     print(summary(results))
     return 0
