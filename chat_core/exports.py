@@ -108,13 +108,15 @@ def parse_import(data: bytes) -> Imported:
     if len(data) > MAX_IMPORT_BYTES:
         raise _refuse(f"That file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,}.", "Import a smaller file.")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # editors on Windows start UTF-8 files with a byte order mark
     except UnicodeDecodeError:
         raise _refuse("That file is not UTF-8 text.", "Save it as UTF-8 JSON and try again.") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _refuse(f"That file is not valid JSON (line {exc.lineno}, column {exc.colno}).") from None
+    except RecursionError:
+        raise _refuse("That file's JSON is nested too deeply to be a conversation.") from None
     metadata = {}
     if isinstance(document, dict):
         metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}

@@ -81,7 +81,12 @@ def check_history(history: Iterable[Mapping[str, object]]) -> list[Message]:
 
 
 def check_user_text(text: object) -> str:
-    """The user's typed text if it may be sent; a clear error when it is too long or empty."""
+    """The user's typed text if it may be sent; a clear error when it is too long or empty.
+
+    NUL characters (invisible, and refused by PostgreSQL's text columns) are dropped; everything else is kept as typed.
+    """
+    if isinstance(text, str):
+        text = text.replace("\x00", "")
     message = make_message("user", text)
     if len(message["content"]) > MAX_USER_CHARS:
         raise ChatError(

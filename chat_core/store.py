@@ -161,7 +161,7 @@ def conflict_error() -> ChatError:
 
 def title_from(text: str, limit: int = 60) -> str:
     """A conversation title from its first message: its first line, shortened."""
-    line = " ".join(text.strip().split())
+    line = " ".join(storable(text).strip().split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -462,9 +462,15 @@ def _owned(conn: Connection, conversation_id: str | None, owner: str):
     return row
 
 
+def storable(text: str) -> str:
+    """Text any backend can hold: PostgreSQL's text columns refuse NUL, which would fail every later save too."""
+    return text.replace("\x00", "\ufffd")
+
+
 def _message_row(conversation_id: str, position: int, entry: Entry) -> dict:
     return {
-        "conversation_id": conversation_id, "position": position, "role": entry.role, "content": entry.content,
+        "conversation_id": conversation_id, "position": position, "role": entry.role,
+        "content": storable(entry.content),
         "status": entry.status, "error": json.dumps(entry.error) if entry.error else None,
         "meta": json.dumps(entry.meta), "created_at": time.time(),
     }  # fmt: skip
