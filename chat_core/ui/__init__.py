@@ -6,6 +6,5 @@ Pages call `page_setup`, then `chat` (or, on the home page, `sidebar_settings` a
 from chat_core.ui.chat_area import chat
 from chat_core.ui.frame import page_setup, sidebar_settings
 from chat_core.ui.history import history_sidebar
-from chat_core.ui.transcript import as_typed
 
-__all__ = ["as_typed", "chat", "history_sidebar", "page_setup", "sidebar_settings"]
+__all__ = ["chat", "history_sidebar", "page_setup", "sidebar_settings"]

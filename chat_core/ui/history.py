@@ -9,6 +9,7 @@ import streamlit as st
 
 from chat_core.catalog import icon_of
 from chat_core.conversation import Conversation
+from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
 from chat_core.exports import parse_import, to_json, to_markdown, to_python
 from chat_core.saving import ChatScope, save_import
@@ -47,7 +48,7 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
             st.caption("No conversations match." if query.strip() else "Your conversations will appear here.")
         for summary in found[:HISTORY_SHOWN]:
             st.button(
-                f"{icon_of(summary.page)} {summary.title}",
+                f"{icon_of(summary.page)} {plain_markdown(summary.title)}",
                 key=f"history.open.{summary.id}",
                 on_click=request_open,
                 args=(summary.id,),
@@ -87,7 +88,7 @@ def _manage(store: Store, scope: ChatScope, conversation: Conversation, current:
         st.button("Rename", key="history.rename", on_click=_rename, args=(store, current.id))
         _exports(scope, conversation, current.title)
         if st.session_state.get(keys.HISTORY_CONFIRM_DELETE) == current.id:
-            st.warning(f"Delete “{current.title}” for good?")
+            st.warning(f"Delete “{plain_markdown(current.title)}” for good?")
             yes, no = st.columns(2)
             yes.button(
                 "Yes, delete", key="history.delete_yes", type="primary", on_click=_delete,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from chat_core.conversation import Conversation
+from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
 from chat_core.ui import keys
 
 
 def show_error(error: ChatError) -> None:
     """An error as the page shows it: what happened, then what to do."""
-    st.error(f"**{error.message}**\n\n{error.hint}".strip(), icon="⚠️")
+    st.error(_shown(error), icon="⚠️")
 
 
 def notice(error: ChatError) -> None:
@@ -31,7 +32,12 @@ def storage_warning() -> None:
     """The database warning (while it lasts) and the one-time notice, at the top of the chat."""
     problem = st.session_state.get(keys.STORAGE_PROBLEM)
     if problem is not None:
-        st.warning(f"**{problem.message}**\n\n{problem.hint}", icon="💾")
+        st.warning(_shown(problem), icon="💾")
     shown = st.session_state.pop(keys.NOTICE, None)
     if shown is not None:
-        st.warning(f"**{shown.message}**\n\n{shown.hint}".strip(), icon="ℹ️")
+        st.warning(_shown(shown), icon="ℹ️")
+
+
+def _shown(error: ChatError) -> str:
+    # The message may quote what a person typed or imported, so it is shown as plain text; hints are the app's own.
+    return f"**{plain_markdown(error.message)}**\n\n{error.hint}".strip()

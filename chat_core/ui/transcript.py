@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 
 import streamlit as st
 
 from chat_core.conversation import Entry
+from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
 from chat_core.ui import keys
 from chat_core.ui.notices import show_error
 from chat_core.ui.threads import resend
 
 
-def as_typed(text: str) -> str:
-    """Markdown that shows text exactly as the user typed it."""
-    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
-    return escaped.replace("\n", "  \n")
-
-
 def message_text(entry: Entry) -> None:
-    """A message's text: the user's as typed, a reply as Markdown."""
+    """A message's text: the user's exactly as typed, a reply as Markdown that fetches nothing."""
     if not entry.content:
         st.empty()
+    elif entry.role == "user":
+        st.text(entry.content)
     else:
-        st.markdown(as_typed(entry.content) if entry.role == "user" else entry.content)
+        st.markdown(unfetched_images(entry.content))
+
+
+def stream_markdown(chunks: Iterator[str]) -> str:
+    """Show a reply as it arrives, as Markdown that fetches nothing; returns the whole text."""
+    slot, text = st.empty(), ""
+    for chunk in chunks:
+        text += chunk
+        slot.markdown(unfetched_images(text))
+    return text
 
 
 def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:

@@ -18,7 +18,7 @@ from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect
 from chat_core.ui.threads import edit_and_resend, new_chat, resend, save, saver, send_draft
-from chat_core.ui.transcript import message_text, reply_status
+from chat_core.ui.transcript import message_text, reply_status, stream_markdown
 
 
 def _turn_lock() -> threading.Lock:
@@ -81,7 +81,7 @@ def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatPr
     error = problem = None
     try:
         with body.container():
-            st.write_stream(chunks)
+            stream_markdown(chunks)
     except ChatError as failure:
         error = failure
     except Exception as unexpected:  # a bug must not lose the conversation or show a traceback

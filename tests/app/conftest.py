@@ -48,9 +48,21 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
 
 
+def alerts(elements) -> list[str]:
+    """The text of errors, warnings or captions as the page shows them."""
+    return [shown(element.value) for element in elements]
+
+
+def history_labels(app: AppTest) -> list[str]:
+    """The conversations listed in the sidebar, as shown."""
+    return [shown(b.label) for b in app.sidebar.button if b.key.startswith("history.open.")]
+
+
 def chat_texts(app: AppTest) -> list[tuple[str, str]]:
-    """(role, text) of every chat message on the page, examples included."""
-    return [(m.name, " ".join(shown(md.value) for md in m.markdown)) for m in app.chat_message]
+    """(role, text) of every chat message on the page, examples included: plain text and Markdown as shown."""
+    return [
+        (m.name, " ".join([t.value for t in m.text] + [shown(md.value) for md in m.markdown])) for m in app.chat_message
+    ]
 
 
 def inspector(app: AppTest, page: str, thread: str) -> dict:

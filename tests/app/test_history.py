@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from chat_core.exports import MAX_IMPORT_BYTES
 from chat_core.store import Store, make_engine
-from tests.app.conftest import PAGES, ROOT, chat_texts, send
+from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, send
 from tests.support.scripted_server import Step
 
 
@@ -83,7 +83,7 @@ def test_the_sidebar_lists_conversations_newest_first_and_opens_them(open_page, 
     app.button(key="history.new").click().run()
     assert chat_texts(app) == []
     app = send(app, "About dogs")
-    labels = [b.label for b in app.sidebar.button if b.key.startswith("history.open.")]
+    labels = history_labels(app)
     assert labels == ["🤖 About dogs", "🤖 About cats"]
     cats = app_store().list(owner_of(app), "cats")[0]
     app.button(key=f"history.open.{cats.id}").click().run()
@@ -111,13 +111,13 @@ def test_rename_changes_the_title(open_page, scripted_env):
     app.text_input(key="history.title").set_value("My plan")
     app.button(key="history.rename").click().run()
     assert app_store().list(owner_of(app))[0].title == "My plan"
-    assert any(b.label == "🤖 My plan" for b in app.sidebar.button)
+    assert "🤖 My plan" in history_labels(app)
 
 
 def test_delete_asks_first_then_removes(open_page, scripted_env):
     app = send(open_page("chatbot"), "delete me")
     app.button(key="history.delete").click().run()
-    assert any("for good" in w.value for w in app.sidebar.warning)
+    assert any("for good" in text for text in alerts(app.sidebar.warning))
     app.button(key="history.delete_no").click().run()
     assert len(app_store().list(owner_of(app))) == 1
     app.button(key="history.delete").click().run()
@@ -132,9 +132,9 @@ def test_search_covers_titles_and_message_text(open_page, scripted_env):
     app.button(key="history.new").click().run()
     app = send(app, "Something else")
     app.text_input(key="history.search").set_value("PENGUINS").run()
-    assert [b.label for b in app.sidebar.button if b.key.startswith("history.open.")] == ["🤖 Tell me about birds"]
+    assert history_labels(app) == ["🤖 Tell me about birds"]
     app.text_input(key="history.search").set_value("zebra").run()
-    assert any("No conversations match" in c.value for c in app.sidebar.caption)
+    assert any("No conversations match" in text for text in alerts(app.sidebar.caption))
 
 
 def test_another_visitor_sees_none_of_it(open_page, scripted_env):
@@ -148,7 +148,7 @@ def test_another_visitor_sees_none_of_it(open_page, scripted_env):
     intruder.query_params.update({"c": conversation_id})
     intruder.run()
     assert chat_texts(intruder) == []
-    assert any("not yours" in w.value for w in intruder.warning)
+    assert any("not yours" in text for text in alerts(intruder.warning))
 
 
 def test_export_offers_json_markdown_and_python(open_page, scripted_env):
@@ -186,7 +186,7 @@ def test_each_bad_import_is_refused_and_writes_nothing(open_page, scripted_env):
     app = open_page("chatbot")
     for data, message in BAD_IMPORTS:
         app.get("file_uploader")[0].set_value(("bad.json", data, "application/json")).run()
-        assert any(message in e.value for e in app.sidebar.error), message
+        assert any(message in text for text in alerts(app.sidebar.error)), message
         assert not app.exception
     assert app_store().list(owner_of(app)) == []
 
@@ -197,11 +197,11 @@ def test_a_broken_database_warns_and_catches_up_once_fixed(open_page, scripted_e
     monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{broken}")
     app = send(open_page("chatbot"), "Still works?")
     assert chat_texts(app) == [("user", "Still works?"), ("assistant", "Hello from the scripted server.")]
-    assert any("damaged" in w.value for w in app.warning)
+    assert any("damaged" in text for text in alerts(app.warning))
     assert not app.exception
     broken.unlink()
     app.run()
-    assert not any("damaged" in w.value for w in app.warning)
+    assert not any("damaged" in text for text in alerts(app.warning))
     store = Store(make_engine(f"sqlite:///{broken}"))
     _, saved = store.load(store.list(owner_of(app))[0].id, owner_of(app))
     assert [e.content for e in saved.entries] == ["Still works?", "Hello from the scripted server."]
@@ -220,10 +220,10 @@ def signed_in(email: str) -> AppTest:
 def test_signed_in_users_own_their_conversations_without_a_link(deterministic_env, scripted_env):
     ada = send(signed_in("ada@example.com"), "Ada's question")
     assert "v" not in ada.query_params
-    assert any("Signed in as ada" in c.value for c in ada.sidebar.caption)
+    assert any("Signed in as ada" in text for text in alerts(ada.sidebar.caption))
     assert [s.title for s in app_store().list("user:ada@example.com")] == ["Ada's question"]
     ada_elsewhere = signed_in("ada@example.com")
-    assert [b.label for b in ada_elsewhere.sidebar.button if b.key.startswith("history.open.")] == ["🤖 Ada's question"]
+    assert history_labels(ada_elsewhere) == ["🤖 Ada's question"]
     bob = signed_in("bob@example.com")
     assert [b for b in bob.sidebar.button if b.key.startswith("history.open.")] == []
 
@@ -252,7 +252,7 @@ def test_the_inspector_is_rebuilt_for_a_reopened_conversation(open_page, scripte
     inspector_code = [c.value for c in again.code if c.language == "json"]
     sent = scripted_env.history[-1]["messages"]
     assert json.loads(inspector_code[0]) == sent
-    assert any("Rebuilt from the saved conversation" in c.value for c in again.caption)
+    assert any("Rebuilt from the saved conversation" in text for text in alerts(again.caption))
 
 
 def test_after_a_reload_each_persona_reopens_its_latest_conversation(open_page, scripted_env):

@@ -6,11 +6,13 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,26 @@ def choose_option(scope: Locator, label: str, option: str) -> None:
     combobox.page.evaluate(TWO_FRAMES)
     combobox.press("ArrowDown")
     combobox.page.get_by_role("option", name=option, exact=True).click(timeout=UI_TIMEOUT)
+
+
+class _Trap(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        self.server.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def trap() -> Iterator[ThreadingHTTPServer]:
+    """A loopback server that records every request it gets: `trap.requests`, `trap.url`."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Trap)
+    server.requests, server.url = [], f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,74 @@
+"""Text as the page shows it: typed text exactly as typed, replies as Markdown that fetch nothing by themselves."""
+
+from __future__ import annotations
+
+import re
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_CODE = re.compile(
+    r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)"  # a fenced block, maybe unclosed
+    r"|(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`)",  # an inline code span
+    re.MULTILINE | re.DOTALL,
+)
+_LABEL = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+_TITLE = r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?"""
+_DESTINATION = r"(?:<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+_INLINE_IMAGE = re.compile(rf"!\[(?P<alt>{_LABEL})\]\(\s*(?P<url>{_DESTINATION}){_TITLE}\s*\)")
+_REFERENCE_IMAGE = re.compile(rf"!\[(?P<alt>{_LABEL})\](?:\[(?P<label>{_LABEL})\])?")
+_DEFINITION = re.compile(
+    rf"^[ ]{{0,3}}\[(?P<label>{_LABEL})\]:[ \t]*\n?[ \t]*(?P<url>{_DESTINATION}){_TITLE}[ \t]*$", re.MULTILINE
+)
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown that shows text exactly as typed: no formatting, links, images, emoji, colours, icons or maths."""
+    return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def unfetched_images(markdown: str) -> str:
+    """The reply's Markdown with every image (inline or by reference) turned into a link that shows its address.
+
+    A reply can be steered by a prompt injection; an image it names would be fetched by the browser as soon as it
+    is shown, carrying whatever the address holds. Code is left as it is: nothing in it is fetched.
+    """
+    definitions = {_normal(m["label"]): _bare(m["url"]) for m in _DEFINITION.finditer(_outside_code(markdown))}
+
+    def inline(match: re.Match) -> str:
+        return _address_link(match["alt"], _bare(match["url"]))
+
+    def reference(match: re.Match) -> str:
+        label = _normal(match["label"] or match["alt"])
+        if label not in definitions:
+            return "\\!" + match[0][1:]  # not an image now; escaped so a later definition cannot make it one
+        return _address_link(match["alt"], definitions[label])
+
+    def rewrite(prose: str) -> str:
+        return _REFERENCE_IMAGE.sub(reference, _INLINE_IMAGE.sub(inline, prose))
+
+    parts, last = [], 0
+    for code in _CODE.finditer(markdown):
+        parts += [rewrite(markdown[last : code.start()]), code[0]]
+        last = code.end()
+    parts.append(rewrite(markdown[last:]))
+    return "".join(parts)
+
+
+def _outside_code(markdown: str) -> str:
+    return _CODE.sub("", markdown)
+
+
+def _normal(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
+def _bare(url: str) -> str:
+    return url[1:-1] if url.startswith("<") and url.endswith(">") else url
+
+
+def _address_link(alt: str, url: str) -> str:
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", url)), default=0) + 1)
+    shown = f"{fence} {url} {fence}"
+    label = f"🖼️ {plain_markdown(alt)}: {shown}" if alt.strip() else f"🖼️ {shown}"
+    if not url or re.search(r"[\s<>]", url):
+        return label
+    return f"[{label}](<{url}>)"

@@ -1,0 +1,67 @@
+"""Text a person typed is shown exactly as typed; nothing a reply or a title names is fetched by the browser."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
+from tests.support.scripted_server import Step
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chatbot(page: Page, scripted_app, scripted) -> Page:
+    """The chatbot page of the scripted app, in a browser context of its own (a new visitor)."""
+    open_chat(page, f"{scripted_app}/Chatbot")
+    return page
+
+
+def settle(page: Page) -> None:
+    """Wait until the run is over and the browser has drawn (and would have fetched) what it shows."""
+    wait_until_idle(page)
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_users_text_keeps_its_shortcodes_directives_and_addresses(chatbot: Page, scripted):
+    typed = ":smile: :red[b] :material/home: $x^2$ https://example.com/a.b_c **not bold**"
+    send(chatbot, typed)
+    question = conversation(chatbot).first.get_by_test_id("stChatMessageContent")
+    expect(question).to_have_text(typed, timeout=REPLY_TIMEOUT)
+    settle(chatbot)
+    expect(question.locator("a, strong, img, span[data-testid='stIconMaterial']")).to_have_count(0)
+
+
+def test_a_title_is_plain_text_in_the_history_and_the_delete_question(chatbot: Page, scripted, trap):
+    title = f"![x]({trap.url}/t.png) **b** :red[r] :smile:"  # under the 60 characters a title keeps
+    send(chatbot, title)
+    sidebar = chatbot.get_by_test_id("stSidebar")
+    entry = sidebar.get_by_role("button", name=f"🤖 {title}", exact=True)
+    expect(entry).to_be_visible(timeout=REPLY_TIMEOUT)
+    settle(chatbot)
+    expect(entry.locator("img, strong, span[style*='color']")).to_have_count(0)
+    sidebar.get_by_text("This conversation").click()
+    sidebar.get_by_role("button", name="Delete conversation").click()
+    question = sidebar.get_by_test_id("stAlert").filter(has_text="for good")
+    expect(question).to_have_text(f"Delete “{title}” for good?", timeout=UI_TIMEOUT)
+    settle(chatbot)
+    assert trap.requests == []
+
+
+def test_images_a_reply_names_are_never_fetched_and_show_their_address(chatbot: Page, scripted, trap):
+    leak = f"{trap.url}/leak.png?q=secret"
+    reply = (
+        f"Inline ![chart]({leak}) then by reference ![plot][p] and raw <img src='{trap.url}/raw.png'>.\n\n"
+        f"[p]: {trap.url}/reference.png"
+    )
+    scripted.enqueue(Step(text=reply, chunks=12, delay=0.05))
+    send(chatbot, "Show me a chart.")
+    shown = conversation(chatbot).nth(1).get_by_test_id("stChatMessageContent")
+    expect(shown).to_contain_text(leak, timeout=REPLY_TIMEOUT)
+    expect(shown).to_contain_text(f"{trap.url}/reference.png", timeout=UI_TIMEOUT)
+    settle(chatbot)
+    expect(shown.locator("img")).to_have_count(0)
+    expect(shown.get_by_role("link", name=leak)).to_have_attribute("href", leak)
+    chatbot.reload()
+    expect(conversation(chatbot).nth(1)).to_contain_text(leak, timeout=REPLY_TIMEOUT)
+    settle(chatbot)
+    assert trap.requests == []

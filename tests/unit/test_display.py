@@ -1,0 +1,84 @@
+"""Typed text shown as typed; reply images never fetched, their addresses shown instead."""
+
+import re
+
+import pytest
+
+from chat_core.display import plain_markdown, unfetched_images
+
+LEAK = "http://127.0.0.1:9/leak.png?q=secret"
+
+
+def unescaped(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "![x](http://127.0.0.1:9/t.png) **bold** :red[red]",
+        ":smile: :material/home: $x^2$ <b>t</b>",
+        "https://example.com/a.b_c and www.example.com",
+        "# not a heading\n- not a list\n1. nor this\n> nor a quote",
+        "back\\slash `code` ~~strike~~ | pipe | & &amp;",
+    ],
+)
+def test_plain_markdown_escapes_every_punctuation_mark_and_keeps_the_text(typed):
+    escaped = plain_markdown(typed)
+    assert unescaped(escaped) == typed
+    bare = [token for token in re.findall(r"\\.|.", escaped, re.DOTALL) if len(token) == 1]
+    assert not [token for token in bare if re.match(r"[!-/:-@\[-`{-~]", token)]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        f"Here: ![chart]({LEAK})",
+        f'Here: ![chart]({LEAK} "a title")',
+        f"Here: ![chart](<{LEAK}>)",
+        f"Here: ![chart][data]\n\n[data]: {LEAK}",
+        f"Here: ![data][]\n\n[data]: <{LEAK}> 'title'",
+        f"Here: ![Data]\n\n[data]: {LEAK}",
+        f"[![badge]({LEAK})](https://example.com)",
+    ],
+)
+def test_every_image_form_becomes_a_link_showing_its_address(reply):
+    rewritten = unfetched_images(reply)
+    assert not re.search(r"(?<!\\)!\[", rewritten)
+    assert f"` {LEAK} `" in rewritten
+    assert "🖼️" in rewritten
+
+
+def test_an_image_named_inside_another_images_text_is_shown_as_text():
+    rewritten = unfetched_images(f"![outer ![inner]({LEAK})](http://127.0.0.1:9/other.png)")
+    assert not re.search(r"(?<!\\)!\[", rewritten)
+    assert rewritten.endswith("` http://127.0.0.1:9/other.png `](<http://127.0.0.1:9/other.png>)")
+
+
+def test_an_image_becomes_a_link_to_the_same_address():
+    assert unfetched_images(f"![chart]({LEAK})") == f"[🖼️ chart: ` {LEAK} `](<{LEAK}>)"
+
+
+def test_a_reference_without_a_definition_is_left_as_text():
+    assert unfetched_images("See ![figure 1] below.") == "See \\![figure 1] below."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        f"```markdown\n![chart]({LEAK})\n```",
+        f"Use `![chart]({LEAK})` to embed.",
+        f"~~~\n![chart]({LEAK})\n",  # a fence still streaming, not closed yet
+    ],
+)
+def test_code_is_left_exactly_as_written(reply):
+    assert unfetched_images(reply) == reply
+
+
+def test_the_rest_of_a_reply_stays_markdown():
+    reply = "**Bold**, a [link](https://example.com) and a list:\n\n- one\n- two"
+    assert unfetched_images(reply) == reply
+
+
+def test_an_address_with_spaces_is_shown_but_not_linked():
+    assert unfetched_images("![x](<http://a b/c.png>)") == "🖼️ x: ` http://a b/c.png `"
