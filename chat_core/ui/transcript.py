@@ -11,6 +11,7 @@ from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
 from chat_core.ui import keys
 from chat_core.ui.notices import show_error
+from chat_core.ui.ratings import rating
 from chat_core.ui.threads import resend
 
 
@@ -34,13 +35,14 @@ def stream_markdown(chunks: Iterator[str]) -> str:
 
 
 def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:
-    """Under a reply: its error (with Retry on the last one) or the caption saying how it ended."""
+    """Under a reply: its error (with Retry on the last one) or the caption saying how it ended; thumbs where rated."""
     if entry.error:
         show_error(ChatError(entry.error["message"], entry.error["hint"], kind=entry.error["kind"]))
         if last:
             st.button("Retry", key=keys.page_widget(page, "retry"), on_click=resend, args=(page, thread))
     elif entry.note:
         st.caption(entry.note)
+    rating(entry, page=page, thread=thread)
 
 
 def show_entry(entry: Entry, *, last: bool, page: str, thread: str) -> None:
