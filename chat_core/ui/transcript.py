@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
@@ -45,10 +45,14 @@ def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:
     rating(entry, page=page, thread=thread)
 
 
-def show_entry(entry: Entry, *, last: bool, page: str, thread: str) -> None:
-    """One saved message, laid out like a reply being streamed."""
+def show_entry(
+    entry: Entry, *, last: bool, page: str, thread: str, explain: Callable[[Entry], None] | None = None
+) -> None:
+    """One saved message, laid out like a reply being streamed; `explain` draws a page's notes under it."""
     # Same layout as a reply being streamed (text, then one status slot), so nothing stale lingers between runs.
     with st.chat_message(entry.role):
         message_text(entry)
         with st.container():
             reply_status(entry, last=last, page=page, thread=thread)
+            if explain is not None:
+                explain(entry)
