@@ -17,6 +17,7 @@ from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
 from chat_core.settings import Settings, read_environment
 from chat_core.turn import Running, TurnSpec
 from chat_core.ui.compare import Column, compare, start
+from chat_core.ui.guarded_turn import retraction_notice
 from chat_core.ui.notices import show_error
 from chat_core.ui.resources import connect
 
@@ -134,11 +135,6 @@ def reply_explainer(setup: LayerSetup, *, lines: bool) -> Callable[[Entry], None
     return draw
 
 
-def retraction_notice(verdict: Verdict) -> None:
-    """Drawn where streamed text was, once the output check took it back."""
-    st.warning(f"Retracted by the output check: {verdict.reason}", icon="↩️")
-
-
 def _column_layers(spec: TurnSpec, setup: LayerSetup) -> tuple[str, ...]:
     return setup.layers if spec.guard or spec.system == FINANCE_GUARDRAIL_PROMPT else ()
 
@@ -148,7 +144,7 @@ def ask_side_by_side(question: str) -> None:
     st.session_state[COMPARE_PENDING] = question
 
 
-def side_by_side(settings: Settings | None, setup: LayerSetup, *, lines: bool) -> None:
+def side_by_side(settings: Settings | None, setup: LayerSetup) -> None:
     """The same question with the chosen layers and with none, streaming at once, each with its verdicts."""
     if settings is None:
         st.error("The app's configuration has a problem (see the sidebar).")
@@ -168,9 +164,9 @@ def side_by_side(settings: Settings | None, setup: LayerSetup, *, lines: bool) -
         entry = running.turn.entry
         layers = _column_layers(running.turn.spec, setup)
         if running.retracted is not None:
-            retraction_notice(running.retracted)
+            retraction_notice(running.retracted.reason)
         status, content = (entry.status, entry.content) if entry is not None else ("error", "")
-        verdicts_view(running.verdicts, content, status, layers, retracted=running.retracted is not None, lines=lines)
+        verdicts_view(running.verdicts, content, status, layers, retracted=running.retracted is not None, lines=True)
 
     compare(COMPARE, columns, on_verdicts=draw)
 

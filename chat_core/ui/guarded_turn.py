@@ -1,0 +1,86 @@
+"""A chat turn with checks, drawn from the turn runner's events: the reply streams once a check passed it, is
+visibly taken back when an output check catches it, and the page's notes (the verdicts) follow it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from chat_core.checks import Guard
+from chat_core.conversation import Conversation, Entry
+from chat_core.display import unfetched_images
+from chat_core.errors import ChatError
+from chat_core.saving import ChatScope
+from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
+from chat_core.ui import keys
+from chat_core.ui.notices import report_storage, show_error
+from chat_core.ui.resources import connect
+from chat_core.ui.threads import saver
+from chat_core.ui.transcript import message_text, reply_status
+
+
+def retraction_notice(reason: str) -> None:
+    """Drawn where streamed text was, once the output check took it back."""
+    st.warning(f"Retracted by the output check: {reason}", icon="↩️")
+
+
+def guarded_turn(
+    scope: ChatScope,
+    conversation: Conversation,
+    text: str,
+    guard: Guard,
+    explain: Callable[[Entry], None] | None = None,
+) -> None:
+    """Take one turn through the runner with the guard's checks; a blocked message never reaches the model."""
+    page, thread = scope.page, scope.thread
+    spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
+    write, retracted = saver(scope), []
+
+    def save(conversation: Conversation) -> ChatError | None:
+        # Marked before the blocked reply is first written, so a reloaded page can say the text was taken back.
+        if retracted and conversation.entries[-1].role == "assistant":
+            conversation.entries[-1].meta["retracted"] = True
+        return write(conversation)
+
+    turn = Turn(spec, conversation, text, connect=lambda: connect(scope.settings), save=save)
+    events = turn.events()
+    try:
+        added = next(events)
+    except ChatError as error:
+        st.session_state[keys.draft(page)] = text
+        show_error(error)
+        return
+    with st.chat_message("user"):
+        message_text(added.entry)
+    with st.chat_message("assistant"):
+        body, slot = st.empty(), st.empty()
+        slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what passed the checks stays.")
+        st.session_state[keys.TURN_ACTIVE] = turn
+        try:
+            for event in events:
+                if isinstance(event, Planned):
+                    st.session_state[keys.inspector(page, thread)] = event.plan.inspector_view()
+                elif isinstance(event, Chunk):
+                    body.markdown(unfetched_images(turn.shown))
+                elif isinstance(event, Retracted):
+                    retracted.append(event.verdict)
+                    with body.container():
+                        retraction_notice(event.verdict.reason)
+        finally:
+            # No Streamlit calls here: an interrupted run still records (and saves) the reply in its place.
+            events.close()
+        st.session_state.pop(keys.TURN_ACTIVE, None)
+        entry = turn.entry
+        view = st.session_state.get(keys.inspector(page, thread))
+        if view is not None:
+            view["result"] = entry.meta
+        report_storage(turn.save_problem, conversation)
+        with body.container():
+            if retracted:
+                retraction_notice(retracted[0].reason)
+            message_text(entry)
+        with slot.container():
+            reply_status(entry, last=True, page=page, thread=thread)
+            if explain is not None:
+                explain(entry)
