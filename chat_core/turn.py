@@ -173,12 +173,13 @@ class Turn:
         self.cancelled = False
         self.shown = ""
         """The reply text the audience has been shown so far."""
-        self._stream: ReplyStream | None = None
+        self.stream: ReplyStream | None = None
+        """The reply stream, once the request is sent."""
 
     def cancel(self) -> None:
         """Stop the reply; what was shown so far is kept and marked as stopped."""
         self.cancelled = True
-        stream = self._stream
+        stream = self.stream
         if stream is not None:
             stream.cancel()
 
@@ -235,7 +236,7 @@ class Turn:
         return Chunk(text)
 
     def _stream_reply(self, provider: ChatProvider, check_input: CheckInput) -> Iterator[Event]:
-        stream = self._stream = provider.stream(self.plan.request)
+        stream = self.stream = provider.stream(self.plan.request)
         if self.cancelled:
             stream.cancel()
         holding = bool(self.spec.guard.output)
@@ -300,10 +301,10 @@ class Turn:
     def _meta(self) -> dict:
         meta: dict = {"verdicts": [v.as_dict() for v in self.verdicts]}
         if self.plan is not None:
-            sent = self._stream.sent if self._stream is not None and self._stream.sent else None
+            sent = self.stream.sent if self.stream is not None and self.stream.sent else None
             meta["request"] = sent or self.plan.request.parameters()
-            if self._stream is not None and self._stream.adapted:
-                meta["adapted"] = list(self._stream.adapted)
+            if self.stream is not None and self.stream.adapted:
+                meta["adapted"] = list(self.stream.adapted)
         return meta
 
     def _finish(self, entry: Entry) -> Finished:

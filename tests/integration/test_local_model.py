@@ -17,7 +17,7 @@ from chat_core.providers.client import ChatProvider, ChatRequest
 from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
 from chat_core.tokens import VocabularyCounter
-from chat_core.turn import plan_turn, record_reply
+from chat_core.turn import Chunk, Turn, TurnSpec, plan_turn
 from tests.conftest import DETERMINISTIC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,19 +35,11 @@ def local(local_server, counter):
 
 
 def ask(settings, provider, conversation, text):
-    plan = plan_turn(
-        settings,
-        provider,
-        system="You are a helpful assistant.",
-        examples=[],
-        history=conversation.history(),
-        user_text=text,
-    )
-    conversation.add_user(text)
-    stream = provider.stream(plan.request)
-    chunks = list(stream)
-    record_reply(conversation, stream)
-    return plan, stream, chunks
+    """One turn through the turn runner; returns its plan, its reply stream and the text chunks shown."""
+    spec = TurnSpec(settings, system="You are a helpful assistant.")
+    turn = Turn(spec, conversation, text, connect=lambda: provider)
+    chunks = [event.text for event in turn.events() if isinstance(event, Chunk)]
+    return turn.plan, turn.stream, chunks
 
 
 def test_the_embedded_model_streams_a_reply_with_usage(local):

@@ -252,7 +252,7 @@ def test_stopping_while_text_is_held_back_records_only_checked_text(runner_for, 
     run = turn("Go on")
     running = Running(run).start()
     version = running.wait_for_change(0)
-    while len(run._stream.text if run._stream else "") < 30:
+    while len(run.stream.text if run.stream else "") < 30:
         version = running.wait_for_change(version)
     running.cancel()
     assert running.join(timeout=30)
