@@ -12,9 +12,7 @@ offered = tutor_lab.offered_sets()
 chosen = tutor_lab.choose_set(offered)
 
 st.title("🎓 Tutor lab")
-chat_tab, examples_tab, compare_tab, memory_tab = st.tabs(
-    ["💬 Chat", "✏️ Examples", "🔀 Side by side", "🧠 How memory works"]
-)
+chat_tab, examples_tab, compare_tab, memory_tab = st.tabs(["Chat", "Examples", "Side by side", "How memory works"])
 with examples_tab:
     active = tutor_lab.edited_set(chosen, settings)
     tutor_lab.tally()

@@ -57,7 +57,7 @@ def context_chart(view: Mapping[str, object], history: Sequence[Message] = (), c
                 alt.Tooltip("tokens:Q", title="tokens", format=","),
             ],
         )
-        .properties(height=110 if picture.left_out else 70)
+        .properties(height=alt.Step(34))
     )
     st.markdown("**The context window**")
     st.altair_chart(chart, width="stretch")

@@ -114,7 +114,10 @@ def edited_set(chosen: ExampleSet, settings: Settings | None) -> ExampleSet:
     else:
         st.session_state[keys.TUTOR_ACTIVE] = candidate
         count = len(candidate.examples)
-        st.caption(f"✅ The chat uses this set: {count} example{'s' if count != 1 else ''}.")
+        source = loaded["set"]
+        changed = (candidate.system, candidate.examples) != (source.system, source.examples)
+        edited = f" Edited from “{source.name}”: save it to keep it." if changed else ""
+        st.caption(f"✅ The chat uses this set: {count} example{'s' if count != 1 else ''}.{edited}")
     _set_actions(candidate, chosen)
     return st.session_state[keys.TUTOR_ACTIVE]
 
