@@ -4,13 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install install-dev system-deps lint bench clean
+.PHONY: run test soak mutation install install-dev system-deps lint bench clean
 
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: install-dev system-deps
 	$(BIN)/python -m pytest
+
+# The load, soak and crash runs (minutes; SOAK_SESSIONS and SOAK_SECONDS bound the load run). See docs/RELIABILITY.md.
+soak: install-dev system-deps
+	$(BIN)/python -m pytest -m soak -s tests/soak
+
+# Mutation testing of the pure core with mutmut (CPU-heavy: tens of minutes on two cores). See docs/RELIABILITY.md.
+mutation: install-dev
+	$(BIN)/mutmut run --max-children 2 && $(BIN)/mutmut results
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
