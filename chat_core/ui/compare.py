@@ -103,4 +103,5 @@ def _ended(running: Running, body, status, details, on_verdicts) -> None:
             on_verdicts(running)
         plan = running.turn.plan
         if plan is not None:
-            inspector({**plan.inspector_view(), "result": entry.meta if "usage" in entry.meta else None})
+            view = {**plan.inspector_view(), "result": entry.meta if "usage" in entry.meta else None}
+            inspector(view, key=f"compare.{running.key}")

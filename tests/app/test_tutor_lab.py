@@ -189,3 +189,15 @@ def test_a_thumb_on_a_saved_reply_is_stored_and_tallied_for_its_example_set(open
     reloaded.query_params.update({"v": app.session_state["visitor"], "c": python_thread.id})
     reloaded = reloaded.run()
     assert [thumb.value for thumb in reloaded.feedback] == [1]
+
+
+def test_two_identical_configurations_can_be_compared(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Same."), Step(text="Same."))
+    app = open_page("tutor")
+    app.radio(key="tutor.side_by_side.mode").set_value("Any two configurations").run()
+    app.selectbox(key="tutor.side_by_side.left.examples").set_value("Python")
+    app = app.button(key="tutor.side_by_side.ask").click().run()
+    assert not app.exception
+    assert any(info.value == "The two requests are identical." for info in app.info)
+    first, second = scripted_env.history
+    assert first == second
