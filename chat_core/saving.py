@@ -120,6 +120,16 @@ def catch_up(store: Store | None, owner: str, threads: Mapping[str, Mapping[str,
     return problems
 
 
+def retitle_after_edit(store: Store, owner: str, conversation: Conversation, old_text: str, new_text: str) -> None:
+    """When the first question is edited, the title follows it, unless the owner gave the conversation another."""
+    first = next((e for e in conversation.entries if e.role == "user"), None)
+    if conversation.id is None or first is None or first.content != old_text:
+        return
+    summary, _ = store.load(conversation.id, owner)
+    if summary.title == title_from(old_text) and new_text.strip():
+        store.rename(conversation.id, owner, title_from(new_text))
+
+
 @dataclass(frozen=True)
 class Landing:
     """Where an imported conversation goes: a page, one of its threads, and the settings it keeps."""

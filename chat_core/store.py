@@ -235,31 +235,21 @@ class Store:
         """Write what is new in a conversation (and drop what was rewound) in one transaction.
 
         Raises ChatError(kind="conflict"), writing nothing, when another writer changed the messages since this
-        conversation was last saved or loaded. When the first question is rewritten and the title was still made
-        from it, the title follows the new question.
+        conversation was last saved or loaded.
         """
 
         def write(conn: Connection) -> None:
-            row = _owned(conn, conversation.id, owner)
+            _owned(conn, conversation.id, owner)
             of_this = messages.c.conversation_id == conversation.id
             if conn.execute(sa.select(sa.func.count()).where(of_this)).scalar() != conversation.stored:
                 raise conflict_error()
             changes = {"updated_at": time.time()}
             if conversation.truncate_to is not None:
-                old_first = conn.execute(
-                    sa.select(messages.c.content)
-                    .where(of_this, messages.c.role == "user")
-                    .order_by(messages.c.position)
-                    .limit(1)
-                ).scalar()
                 conn.execute(
                     messages.delete().where(
                         messages.c.conversation_id == conversation.id, messages.c.position >= conversation.truncate_to
                     )
                 )
-                new_first = next((e.content for e in conversation.entries if e.role == "user"), None)
-                if old_first is not None and new_first and row.title == title_from(old_first):
-                    changes["title"] = title_from(new_first)
             start = min(conversation.synced, len(conversation.entries))
             rows = [_message_row(conversation.id, i, e) for i, e in enumerate(conversation.entries[start:], start)]
             if rows:

@@ -10,10 +10,11 @@ from chat_core.messages import Example
 from chat_core.saving import ChatScope
 from chat_core.settings import Settings
 from chat_core.ui import keys
-from chat_core.ui.frame import sidebar_settings
+from chat_core.ui.frame import in_force, sidebar_settings
 from chat_core.ui.history import history_sidebar
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
+from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
 from chat_core.ui.transcript import show_entry
 from chat_core.ui.turn_view import actions, draft_box, turn
@@ -21,10 +22,10 @@ from chat_core.ui.turn_view import actions, draft_box, turn
 
 def chat(page: str, thread: str, settings: Settings | None, *, system: str | None, examples: Sequence[Example] = ()):
     """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar."""
-    scope = ChatScope(page, thread, system, tuple(examples), settings)
-    sidebar_settings(settings)
     conversation = thread_of(page, thread)
-    storage_warning()
+    sidebar_settings(settings, conversation)
+    scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
+    warnings = st.container()
     inspector_slot = st.container()
     for index, entry in enumerate(conversation.entries):
         show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread)
@@ -41,8 +42,11 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
     with inspector_slot:
         view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
         inspector(view, history=conversation.history())
-    if conversation.id:
-        st.query_params["c"] = conversation.id
+    address = address_of(page, thread, conversation)
+    if address:
+        st.query_params["c"] = address
     else:
         st.query_params.pop("c", None)
     history_sidebar(scope, conversation)
+    with warnings:  # drawn last, so what this run's saves met shows at once, above the conversation
+        storage_warning()

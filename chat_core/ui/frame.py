@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.settings import LOCAL_MODEL_NAME, Settings
 from chat_core.ui import keys
@@ -52,12 +53,38 @@ def page_setup(title: str, icon: str, page: str | None = None) -> Settings | Non
     return current_settings(settings)
 
 
-def sidebar_settings(settings: Settings | None) -> None:
-    """Model, temperature and reply length in the sidebar, below the page's own choices."""
+def own_settings(conversation: Conversation | None) -> dict | None:
+    """The settings a conversation opened from the history keeps for itself, if any."""
+    if conversation is None or not conversation.id:
+        return None
+    return st.session_state.get(keys.OWN_SETTINGS, {}).get(conversation.id)
+
+
+def in_force(settings: Settings | None, conversation: Conversation | None) -> Settings | None:
+    """The settings a conversation's requests use: its own where it keeps them, else the sidebar's defaults."""
+    own = own_settings(conversation)
+    if settings is None or not own:
+        return settings
+    changes = {name: own[name] for name in PREFERENCES if name in own}
+    if settings.provider == "local":
+        changes.pop("model", None)
+    return settings.with_overrides(**changes)
+
+
+def sidebar_settings(settings: Settings | None, conversation: Conversation | None = None) -> None:
+    """Model, temperature and reply length in the sidebar: the conversation's own, else the defaults for every page."""
     if settings is None:
         return
+    own = own_settings(conversation)
     with st.sidebar:
-        _preference_widgets(settings)
+        _preference_widgets(settings, own, conversation.id if own is not None else None)
+        if own is not None:
+            st.caption(
+                "In force here: **this conversation's own settings**, saved with it. Other conversations and new "
+                f"chats use temperature {settings.temperature:g} and {settings.max_tokens} reply tokens."
+            )
+        else:
+            st.caption("In force here: **the settings for every page**, except conversations that keep their own.")
         with st.expander("How to switch provider"):
             st.markdown(SWITCH_HELP)
 
@@ -74,28 +101,29 @@ def _provider_status(settings: Settings) -> None:
         st.caption("Ready.")
 
 
-def _remember(name: str) -> None:
-    st.session_state[keys.PREFS][name] = st.session_state[keys.pref_widget(name)]
+def _remember(name: str, conversation_id: str | None) -> None:
+    target = st.session_state[keys.OWN_SETTINGS][conversation_id] if conversation_id else st.session_state[keys.PREFS]
+    target[name] = st.session_state[keys.pref_widget(name)]
 
 
-def _preference_widgets(settings: Settings) -> None:
-    prefs = st.session_state[keys.PREFS]
+def _preference_widgets(settings: Settings, own: dict | None, conversation_id: str | None) -> None:
+    chosen = own if own is not None else st.session_state[keys.PREFS]
     for name in PREFERENCES:
-        st.session_state[keys.pref_widget(name)] = prefs.get(name, getattr(settings, name))
+        st.session_state[keys.pref_widget(name)] = chosen.get(name, getattr(settings, name))
     if settings.provider == "local":
         st.selectbox("Model", [LOCAL_MODEL_NAME], disabled=True, key=keys.pref_widget("model"))
     else:
         offered = offered_models(settings)
         choices = sorted({*offered, settings.model, st.session_state[keys.pref_widget("model")]})
         st.selectbox(
-            "Model", choices, key=keys.pref_widget("model"), on_change=_remember, args=("model",),
+            "Model", choices, key=keys.pref_widget("model"), on_change=_remember, args=("model", conversation_id),
             help="Listed from the server",
         )  # fmt: skip
     st.slider(
         "Temperature", 0.0, 2.0, step=0.1, key=keys.pref_widget("temperature"), on_change=_remember,
-        args=("temperature",), help="0 gives the most repeatable replies; higher values vary more.",
+        args=("temperature", conversation_id), help="0 gives the most repeatable replies; higher values vary more.",
     )  # fmt: skip
     st.number_input(
         "Max reply tokens", 16, 4096, step=16, key=keys.pref_widget("max_tokens"), on_change=_remember,
-        args=("max_tokens",), help="The longest reply; it is also kept free in the context window.",
+        args=("max_tokens", conversation_id), help="The longest reply; it is also kept free in the context window.",
     )  # fmt: skip

@@ -119,14 +119,21 @@ def _exports(scope: ChatScope, conversation: Conversation, title: str) -> None:
 
 def _import_box(store: Store, page: str | None) -> None:
     upload = st.file_uploader("Import a conversation (JSON)", type=["json"], key=keys.HISTORY_IMPORT)
-    if upload is None or st.session_state.get(keys.HISTORY_IMPORTED) == upload.file_id:
+    refused = st.session_state.get(keys.HISTORY_IMPORT_ERROR)
+    if upload is None or (refused and refused[0] != upload.file_id):
+        st.session_state.pop(keys.HISTORY_IMPORT_ERROR, None)
+    if upload is None:
+        return
+    if st.session_state.get(keys.HISTORY_IMPORTED) == upload.file_id:
+        if refused and refused[0] == upload.file_id:
+            show_error(refused[1])
         return
     st.session_state[keys.HISTORY_IMPORTED] = upload.file_id
     try:
         conversation_id = save_import(store, owner(), parse_import(upload.getvalue()), page)
     except ChatError as error:
+        st.session_state[keys.HISTORY_IMPORT_ERROR] = (upload.file_id, error)
         show_error(error)
-        notice(error)
         return
     request_open(conversation_id)
     st.rerun()

@@ -19,20 +19,35 @@ from chat_core.ui.resources import connect
 
 
 def rebuilt_view(scope: ChatScope, conversation: Conversation) -> dict | None:
-    """The last turn's request rebuilt from a saved conversation (after a reload or opening it from the history)."""
+    """The last turn's request rebuilt from a saved conversation (after a reload or opening it from the history),
+    with the parameters kept with its reply: what was sent, not what the sidebar says now."""
     entries = conversation.entries
     last_user = max((i for i, e in enumerate(entries) if e.role == "user"), default=None)
     if last_user is None or scope.settings is None:
         return None
+    reply = entries[last_user + 1] if last_user + 1 < len(entries) else None
+    sent = reply.meta.get("request") if reply else None
+    settings = scope.settings.with_overrides(**_planned(sent)) if sent else scope.settings
     try:
         plan = plan_turn(
-            scope.settings, connect(scope.settings), system=scope.system, examples=scope.examples,
+            settings, connect(settings), system=scope.system, examples=scope.examples,
             history=Conversation(entries[:last_user]).history(), user_text=entries[last_user].content,
         )  # fmt: skip
     except ChatError:
         return None
-    reply = entries[last_user + 1] if last_user + 1 < len(entries) else None
-    return {**plan.inspector_view(), "result": reply.meta if reply else None, "rebuilt": True}
+    view = plan.inspector_view()
+    if sent:
+        view["body"] = {**sent, "messages": view["body"]["messages"]}
+    return {**view, "result": reply.meta if reply else None, "rebuilt": "sent" if sent else "current"}
+
+
+def _planned(sent: dict) -> dict:
+    """The settings that shaped a sent request's messages (the reply's room in the context window)."""
+    changes = {"temperature": sent["temperature"]} if "temperature" in sent else {}
+    tokens = sent.get("max_completion_tokens", sent.get("max_tokens"))
+    if tokens is not None:
+        changes["max_tokens"] = tokens
+    return changes
 
 
 def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | None = None) -> None:
@@ -67,7 +82,9 @@ def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | 
                 "so the request fits the model's context window."
             )
         st.code(json.dumps(body["messages"], indent=2, ensure_ascii=False), language="json", wrap_lines=True)
-        if view.get("rebuilt"):
+        if view.get("rebuilt") == "sent":
+            st.caption("Rebuilt from the saved conversation, with the parameters sent with its last reply.")
+        elif view.get("rebuilt"):
             st.caption("Rebuilt from the saved conversation with the current settings.")
         _result(view.get("result"))
         request_json = json.dumps(body, sort_keys=True)
@@ -75,7 +92,7 @@ def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | 
 
 
 def _result(result: dict | None) -> None:
-    if result:
+    if result and "usage" in result:  # a failed or stopped reply has no figures, only what was sent
         usage = result["usage"]
         ttft = result["time_to_first_token"]
         st.caption(

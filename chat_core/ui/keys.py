@@ -15,6 +15,12 @@ HISTORY_TITLE_OF = "history.title_of"
 HISTORY_CONFIRM_DELETE = "history.confirm_delete"
 HISTORY_IMPORT = "history.import"
 HISTORY_IMPORTED = "history.imported"
+HISTORY_IMPORT_ERROR = "history.import_error"
+"""(file id, ChatError) of the last upload that was refused, shown while that file stays in the uploader."""
+OWN_SETTINGS = "conversation.settings"
+"""{conversation id: {name: value}}: the settings an opened conversation keeps, which apply to it alone."""
+NEW_CHAT = "new"
+"""The `c=` value of a page whose conversation was cleared: a reload starts it empty again."""
 CUSTOM_PROMPT = "chatbot.custom_prompt"
 
 
@@ -45,6 +51,11 @@ def chat_input(page: str) -> str:
 def inspector(page: str, thread: str) -> str:
     """The request inspector's view of the thread's last turn."""
     return f"{page}.{thread}.inspector"
+
+
+def cleared(page: str) -> str:
+    """The thread whose conversation was cleared (or "" for whichever thread is shown first after a reload)."""
+    return f"{page}.cleared"
 
 
 def restored(page: str | None) -> str:

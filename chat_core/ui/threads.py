@@ -10,7 +10,7 @@ from chat_core.catalog import CHAT_PAGES, chat_page
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.prompts import CUSTOM_PERSONA
-from chat_core.saving import ChatScope, catch_up, save_conversation
+from chat_core.saving import ChatScope, catch_up, retitle_after_edit, save_conversation
 from chat_core.ui import keys
 from chat_core.ui.account import owner
 from chat_core.ui.notices import notice, report_storage
@@ -22,6 +22,9 @@ PREFERENCES = ("model", "temperature", "max_tokens")
 def thread(page: str, name: str) -> Conversation:
     """The page's conversation for this thread: the one in this tab, else the latest saved, else a new one."""
     threads = st.session_state.setdefault(keys.threads(page), {})
+    if name not in threads and st.session_state.get(keys.cleared(page)) == "":  # reloaded after Clear or New chat
+        st.session_state[keys.cleared(page)] = name
+        threads[name] = Conversation()
     if name not in threads:
         threads[name] = _latest_saved(page, name) or Conversation()
     return threads[name]
@@ -79,6 +82,12 @@ def edit_and_resend(page: str, name: str, edit_key: str) -> None:
             )
         )
         return
+    store, conversation = storage(), thread(page, name)
+    try:
+        if store is not None:
+            retitle_after_edit(store, owner(), conversation, conversation.last_user_text() or "", text)
+    except ChatError as error:
+        notice(error)
     resend(page, name, text)
 
 
@@ -91,6 +100,15 @@ def new_chat(page: str, name: str) -> None:
     """Start the thread afresh; the old conversation stays in the history."""
     st.session_state.setdefault(keys.threads(page), {})[name] = Conversation()
     st.session_state.pop(keys.inspector(page, name), None)
+    st.session_state[keys.cleared(page)] = name
+
+
+def address_of(page: str, name: str, conversation: Conversation) -> str | None:
+    """The `c=` a page's address carries, so a reload shows what the page shows: a conversation, a cleared one, or
+    none (the thread's latest)."""
+    if conversation.id:
+        return conversation.id
+    return keys.NEW_CHAT if st.session_state.get(keys.cleared(page)) == name else None
 
 
 def request_open(conversation_id: str) -> None:
@@ -120,8 +138,8 @@ def _open(conversation_id: str, page: str | None) -> None:
         st.session_state[target.thread_widget] = name
     if "system" in summary.settings and name == CUSTOM_PERSONA:
         st.session_state[keys.CUSTOM_PROMPT] = summary.settings["system"]
-    prefs = st.session_state.setdefault(keys.PREFS, {})
-    prefs.update({k: summary.settings[k] for k in PREFERENCES if k in summary.settings})
+    own = {k: summary.settings[k] for k in PREFERENCES if k in summary.settings}
+    st.session_state.setdefault(keys.OWN_SETTINGS, {})[conversation.id] = own
 
 
 def restore(page: str | None) -> None:
@@ -131,5 +149,7 @@ def restore(page: str | None) -> None:
         wanted = st.query_params.get("c")
     st.session_state[keys.restored(page)] = True
     _catch_up()
-    if wanted:
+    if wanted == keys.NEW_CHAT and page is not None:
+        st.session_state[keys.cleared(page)] = ""
+    elif wanted:
         _open(wanted, page)

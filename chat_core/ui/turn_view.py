@@ -90,6 +90,7 @@ def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatPr
         # No Streamlit calls here: after an interruption they would raise again before the reply is kept.
         chunks.close()
         record_reply(conversation, stream, error)
+        conversation.entries[-1].meta.setdefault("request", provider.parameters(plan.request))
         problem = write(conversation)
         view["result"] = conversation.entries[-1].meta
     st.session_state.pop(keys.TURN_ACTIVE, None)

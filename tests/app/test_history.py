@@ -3,6 +3,7 @@
 import json
 import os
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat_core.exports import MAX_IMPORT_BYTES
@@ -263,3 +264,86 @@ def test_after_a_reload_each_persona_reopens_its_latest_conversation(open_page, 
     assert chat_texts(again)[0] == ("user", "Helpful thread")
     again.selectbox(key="chatbot.persona").set_value("IT support").run()
     assert chat_texts(again)[0] == ("user", "My printer is broken")
+
+
+def test_two_tabs_on_one_conversation_both_keep_their_turns(open_page, scripted_env):
+    tab_a = send(open_page("chatbot"), "Start")
+    shared = tab_a.session_state["chatbot.threads"]["Helpful assistant"].id
+    tab_b = reopen(tab_a, c=shared)
+    tab_a = send(tab_a, "Apple?")
+    tab_b = send(tab_b, "Banana?")
+    assert any("Another tab added" in text for text in alerts(tab_b.warning))
+    tab_b = send(tab_b, "Cherry?")
+    assert not any("cannot be reached" in text for text in alerts(tab_a.warning) + alerts(tab_b.warning))
+    store, owner = app_store(), owner_of(tab_a)
+    branch = tab_b.session_state["chatbot.threads"]["Helpful assistant"].id
+    assert branch != shared and tab_b.query_params["c"] == branch
+    assert [e.content for e in store.load(shared, owner)[1].entries if e.role == "user"] == ["Start", "Apple?"]
+    assert [e.content for e in store.load(branch, owner)[1].entries if e.role == "user"] == [
+        "Start", "Banana?", "Cherry?",
+    ]  # fmt: skip
+    assert sorted(s.title for s in store.list(owner)) == ["Start", "Start (branch)"]
+
+
+@pytest.mark.parametrize("button", ["chatbot.clear", "history.new"])
+def test_a_reload_after_clear_or_new_chat_stays_empty(open_page, scripted_env, button):
+    app = send(open_page("chatbot"), "Old topic")
+    app.button(key=button).click().run()
+    again = reopen(app, **{k: v for k, v in app.query_params.items() if k != "v"})
+    assert chat_texts(again) == []
+    assert [s.title for s in app_store().list(owner_of(app))] == ["Old topic"]
+    again = send(again, "New topic")
+    assert chat_texts(reopen(again, **{k: v for k, v in again.query_params.items() if k != "v"}))[0] == (
+        "user", "New topic",
+    )  # fmt: skip
+
+
+def saved_with(open_page, temperature: float, max_tokens: int) -> AppTest:
+    """A tutor conversation sent with these settings, its id in the URL."""
+    tutor = open_page("tutor")
+    tutor.slider(key="pref.temperature").set_value(temperature).run()
+    tutor.number_input(key="pref.max_tokens").set_value(max_tokens).run()
+    return send(tutor, "What is a tuple?")
+
+
+def test_a_conversations_own_settings_apply_to_it_and_not_to_new_chats(open_page, scripted_env):
+    tutor = saved_with(open_page, 1.3, 64)
+    again = reopen(tutor, "tutor", c=tutor.query_params["c"])
+    assert (again.slider(key="pref.temperature").value, again.number_input(key="pref.max_tokens").value) == (1.3, 64)
+    assert any("this conversation's own settings" in text for text in alerts(again.sidebar.caption))
+    again = send(again, "And a list?")
+    assert (scripted_env.history[-1]["temperature"], scripted_env.history[-1]["max_tokens"]) == (1.3, 64)
+    again.button(key="history.new").click().run()
+    assert (again.slider(key="pref.temperature").value, again.number_input(key="pref.max_tokens").value) == (0.0, 24)
+    assert any("the settings for every page" in text for text in alerts(again.sidebar.caption))
+    send(again, "Fresh question")
+    assert (scripted_env.history[-1]["temperature"], scripted_env.history[-1]["max_tokens"]) == (0.0, 24)
+
+
+def test_after_a_reload_the_inspector_shows_the_parameters_that_were_sent(open_page, scripted_env):
+    tutor = saved_with(open_page, 0.5, 64)
+    again = reopen(tutor, "tutor", c=tutor.query_params["c"])
+    again.number_input(key="pref.max_tokens").set_value(200).run()
+    parameters = json.loads(again.json[0].value)
+    assert (parameters["max_tokens"], parameters["temperature"]) == (64, 0.5)
+    assert any("parameters sent with its last reply" in text for text in alerts(again.caption))
+
+
+def test_editing_the_first_message_retitles_the_conversation(open_page, scripted_env):
+    app = send(open_page("chatbot"), "Tell me about cats")
+    next(t for t in app.text_area if t.label == "Edit your last message").set_value("Tell me about dogs")
+    app.button(key="chatbot.resend").click().run()
+    assert history_labels(app) == ["🤖 Tell me about dogs"]
+
+
+def test_a_failed_imports_error_goes_once_an_import_succeeds(open_page, scripted_env):
+    good = {"messages": [{"role": "user", "content": "Ahoy"}, {"role": "assistant", "content": "Arr!"}]}
+    app = open_page("chatbot")
+    uploader = app.get("file_uploader")[0]
+    uploader.set_value(("bad.json", b'[{"role": "wizard", "content": "x"}]', "application/json")).run()
+    assert any("unknown role" in text for text in alerts(app.error))
+    app.run()
+    assert any("unknown role" in text for text in alerts(app.error)), "kept while the refused file is there"
+    app.get("file_uploader")[0].set_value(("good.json", json.dumps(good).encode(), "application/json")).run()
+    assert chat_texts(app) == [("user", "Ahoy"), ("assistant", "Arr!")]
+    assert not any("unknown role" in text for text in alerts(app.error) + alerts(app.warning))

@@ -7,7 +7,14 @@ import pytest
 from chat_core.conversation import Conversation
 from chat_core.exports import parse_import
 from chat_core.prompts import CUSTOM_PERSONA
-from chat_core.saving import ChatScope, catch_up, import_landing, save_conversation, save_import
+from chat_core.saving import (
+    ChatScope,
+    catch_up,
+    import_landing,
+    retitle_after_edit,
+    save_conversation,
+    save_import,
+)
 from chat_core.settings import load_settings
 from chat_core.store import Store, make_engine
 
@@ -110,11 +117,17 @@ def test_after_an_outage_catch_up_writes_what_was_missed(tmp_path):
     assert contents(store, new.id) == ["Written during the outage", "Reply to Written during the outage"]
 
 
+def edited(store: Store, conversation: Conversation, text: str) -> None:
+    """What Edit last message does: retitle if it is the first question, rewind, send the new text."""
+    retitle_after_edit(store, OWNER, conversation, conversation.last_user_text(), text)
+    conversation.rewind_to_last_user()
+    save_conversation(store, OWNER, turn(conversation, text), SCOPE)
+
+
 def test_editing_the_first_message_updates_the_title(store):
     conversation = turn(Conversation(), "Tell me about cats")
     save_conversation(store, OWNER, conversation, SCOPE)
-    conversation.rewind_to_last_user()
-    save_conversation(store, OWNER, turn(conversation, "Tell me about dogs"), SCOPE)
+    edited(store, conversation, "Tell me about dogs")
     assert store.list(OWNER)[0].title == "Tell me about dogs"
 
 
@@ -122,16 +135,14 @@ def test_editing_the_first_message_keeps_a_title_the_owner_chose(store):
     conversation = turn(Conversation(), "Tell me about cats")
     save_conversation(store, OWNER, conversation, SCOPE)
     store.rename(conversation.id, OWNER, "Pets")
-    conversation.rewind_to_last_user()
-    save_conversation(store, OWNER, turn(conversation, "Tell me about dogs"), SCOPE)
+    edited(store, conversation, "Tell me about dogs")
     assert store.list(OWNER)[0].title == "Pets"
 
 
 def test_editing_a_later_message_keeps_the_title(store):
     conversation = turn(turn(Conversation(), "First"), "Second")
     save_conversation(store, OWNER, conversation, SCOPE)
-    conversation.rewind_to_last_user()
-    save_conversation(store, OWNER, turn(conversation, "Second, edited"), SCOPE)
+    edited(store, conversation, "Second, edited")
     assert store.list(OWNER)[0].title == "First"
 
 
