@@ -34,6 +34,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument("--limit", type=int, help="Only the first N prompts.")
     score.add_argument("--every", type=int, default=1, help="Only every Nth prompt (a spread-out sample).")
     score.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
+    inputs = commands.add_parser("inputs", help="Only the input checks on a prompt set (no model): rates and latency.")
+    inputs.add_argument("prompts", type=Path, help="JSONL or CSV with prompt, label, optional category.")
+    inputs.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
     return parser.parse_args(argv)
 
 
@@ -95,11 +98,25 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inputs(args: argparse.Namespace) -> int:
+    from chat_core.guardrails.data import read_prompts
+    from chat_core.guardrails.scorecard import latency_summary, run_input_checks, summary, to_csv
+
+    rows, millis = run_input_checks(read_prompts(args.prompts))
+    if args.out:
+        args.out.write_text(to_csv(rows), encoding="utf-8")
+    print(f"input checks only (rules, classifier), no model; prompts: {len(rows)}")
+    print(summary(rows))
+    print(latency_summary(millis))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _arguments(argv)
+    commands = {"build": _build, "score": _score, "inputs": _inputs}
     try:
-        return _build(args) if args.command == "build" else _score(args)
+        return commands[args.command](args)
     except ChatError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ WINDOW_TURNS = 2
 FOLDS = 5
 ENGLISH_SHARE = 0.1
 """Below this share of common English words a text is read as another language."""
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 """Raise when the features or the model change, so a cached build is not reused."""
 
 

@@ -21,6 +21,7 @@ CHECK_NAMES = {
     "refused_by_model": "the model itself",
 }
 ICONS = {"blocked": "🛑", "passed": "✅", "off": "⚪", "not reached": "⏭️", "did not run": "➖"}
+_QUOTED = re.compile(r":\s*“[^”]*”\.?$")
 _NEIGHBOUR = re.compile(r"^(?P<similarity>\d+(?:\.\d+)?) · (?P<label>\w+) · (?P<category>[^:]+): (?P<prompt>.*)$", re.S)
 
 
@@ -45,6 +46,18 @@ def neighbours_of(verdict: Verdict) -> list[Neighbour]:
             parts = match.groupdict()
             out.append(Neighbour(parts["prompt"], parts["label"], parts["category"], float(parts["similarity"])))
     return out
+
+
+def told_reason(verdict: Verdict) -> str:
+    """The verdict's reason as the audience reads it: an output check's reason without the caught text it quotes."""
+    if verdict.layer != "output":
+        return verdict.reason
+    return _QUOTED.sub(".", verdict.reason)
+
+
+def told_summary(verdict: Verdict) -> str:
+    """`Verdict.summary()` with the reason as the audience reads it."""
+    return verdict.summary().replace(verdict.reason, told_reason(verdict), 1)
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,7 @@ def explain(verdict: Verdict, *, retracted: bool = False) -> Explanation:
     return Explanation(
         verdict.layer,
         headline(verdict, retracted=retracted),
-        verdict.reason,
+        told_reason(verdict),
         verdict.score,
         verdict.threshold,
         verdict.decoded,
@@ -144,7 +157,7 @@ def layer_lines(verdicts: Sequence[Verdict], reply: str, status: str, layers: Se
         elif not on:
             lines.append(LayerLine(layer, "off", f"{name} off."))
         elif any(v.blocked for v in mine):
-            lines.append(LayerLine(layer, "blocked", blocking(mine).summary()))
+            lines.append(LayerLine(layer, "blocked", told_summary(blocking(mine))))
         elif mine:
             lines.append(LayerLine(layer, "passed", f"{name} passed: " + " ".join(v.reason for v in mine)))
         elif stopper is not None:

@@ -56,13 +56,13 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # erf-based GELU as BERT uses it; erf from Abramowitz-Stegun 7.1.26 (error below 2e-7), as numpy has none.
-    z = x / np.sqrt(2.0)
+    z = x * np.float32(1 / np.sqrt(2.0))
     sign = np.sign(z)
     a = np.abs(z)
     t = 1.0 / (1.0 + 0.3275911 * a)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
     erf = sign * (1.0 - poly * np.exp(-a * a))
-    return 0.5 * x * (1.0 + erf)
+    return np.float32(0.5) * x * (np.float32(1.0) + erf)
 
 
 class MiniLM:
@@ -127,7 +127,7 @@ class MiniLM:
                 qkv[..., j * hidden : (j + 1) * hidden].reshape(batch, length, self.heads, size).transpose(0, 2, 1, 3)
                 for j in range(3)
             )
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + attention_bias
+            scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1 / np.sqrt(size)) + attention_bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
@@ -141,6 +141,7 @@ class MiniLM:
                 w[p + "output.LayerNorm.weight"],
                 w[p + "output.LayerNorm.bias"],
             )
+        # Every step stays in float32: one float64 constant would silently double the cost of each later matmul.
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
+from chat_core.checks import CheckInput
 from chat_core.conversation import Conversation
 from chat_core.guardrails.data import CATEGORIES, LabelledPrompt
 from chat_core.guardrails.layers import LayerSetup
@@ -50,14 +52,58 @@ def run_prompt(
 ) -> ScoredRow:
     """Run one labelled prompt as a fresh conversation (its earlier turns as history) and classify the outcome."""
     conversation = Conversation()
-    for earlier in row.turns:
-        conversation.add_user(earlier)
-        conversation.add_reply(EARLIER_REPLY, "complete")
+    for message in history_for(row):
+        if message["role"] == "user":
+            conversation.add_user(message["content"])
+        else:
+            conversation.add_reply(message["content"], "complete")
     spec = TurnSpec(settings, system=setup.system, guard=setup.guard)
     entry = Turn(spec, conversation, row.prompt, connect=connect).run()
     layer, check, reason = blocked_by(entry)
     return ScoredRow(
         row.prompt, row.label, row.category, layer, entry.content, check, reason, ",".join(setup.layers) or "none"
+    )
+
+
+def history_for(row: LabelledPrompt) -> tuple[dict, ...]:
+    """A row's earlier turns as the messages a check sees, each answered by a placeholder reply."""
+    messages: list[dict] = []
+    for earlier in row.turns:
+        messages += [{"role": "user", "content": earlier}, {"role": "assistant", "content": EARLIER_REPLY}]
+    return tuple(messages)
+
+
+def run_input_checks(rows: Sequence[LabelledPrompt]) -> tuple[list[ScoredRow], dict[str, list[float]]]:
+    """The input layer alone on every row, without a model: who it stops, and each check's time in ms."""
+    from chat_core.guardrails.input import ClassifierCheck, RuleCheck
+
+    checks = (RuleCheck(), ClassifierCheck())
+    checks[1](CheckInput("warm up"))
+    results, millis = [], {check.name: [] for check in checks}
+    for row in rows:
+        turn = CheckInput(row.prompt, history_for(row))
+        stopped = None
+        for check in checks:
+            started = time.perf_counter()
+            verdict = check(turn)
+            millis[check.name].append((time.perf_counter() - started) * 1000)
+            stopped = stopped or (verdict if verdict.blocked else None)
+        layer, name, reason = ("input", stopped.check, stopped.reason) if stopped else ("none", "", "")
+        results.append(ScoredRow(row.prompt, row.label, row.category, layer, "", name, reason, "input"))
+    return results, millis
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def latency_summary(millis: dict[str, list[float]]) -> str:
+    """Each check's median and 95th percentile time, as lines for a terminal."""
+    return "\n".join(
+        f"{name:24s} latency p50 {percentile(v, 0.5):7.2f} ms  p95 {percentile(v, 0.95):7.2f} ms  (n={len(v)})"
+        for name, v in millis.items()
     )
 
 
