@@ -9,8 +9,15 @@ from pathlib import Path
 
 from chat_core.errors import ChatError
 
-SCORING_ENVIRONMENT = {"CHAT_TEMPERATURE": "0", "CHAT_SEED": "42", "CHAT_MAX_TOKENS": "200"}
-"""Repeatable runs: greedy decoding, a fixed seed, and replies long enough for advice to show."""
+SCORING_ENVIRONMENT = {
+    "CHAT_TEMPERATURE": "0",
+    "CHAT_SEED": "42",
+    "CHAT_MAX_TOKENS": "200",
+    "CHAT_READ_TIMEOUT": "600",
+    "CHAT_REPLY_DEADLINE": "1800",
+}
+"""Repeatable runs: greedy decoding, a fixed seed, replies long enough for advice to show, and patience: on a
+busy machine the embedded model can take minutes per reply, and a timeout would be scored as nobody blocking."""
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +40,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
     score.add_argument("--limit", type=int, help="Only the first N prompts.")
     score.add_argument("--every", type=int, default=1, help="Only every Nth prompt (a spread-out sample).")
+    score.add_argument(
+        "--mix", action="store_true", help="Alternate attacks and benign prompts (a stopped run has both)."
+    )
     score.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
     inputs = commands.add_parser("inputs", help="Only the input checks on a prompt set (no model): rates and latency.")
     inputs.add_argument("prompts", type=Path, help="JSONL or CSV with prompt, label, optional category.")
@@ -73,11 +83,12 @@ def _build(args: argparse.Namespace) -> int:
 def _score(args: argparse.Namespace) -> int:
     from chat_core.guardrails.data import read_prompts
     from chat_core.guardrails.layers import build_layers
-    from chat_core.guardrails.scorecard import run_scorecard, summary, to_csv
+    from chat_core.guardrails.scorecard import alternate, run_scorecard, summary, to_csv
     from chat_core.providers.headless import provider_for
     from chat_core.settings import load_settings
 
-    rows = read_prompts(args.prompts)[:: max(1, args.every)][: args.limit]
+    rows = read_prompts(args.prompts)[:: max(1, args.every)]
+    rows = alternate(rows)[: args.limit] if args.mix else rows[: args.limit]
     env = _environment(args)
     settings = load_settings(env)
     setup = build_layers(args.layers, env)

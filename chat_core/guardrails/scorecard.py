@@ -32,6 +32,8 @@ class ScoredRow:
     category: str
     blocked_by: str
     reply: str
+    status: str = ""
+    """How the reply ended (complete, blocked, error...): an error is scored as nobody blocking, so it shows."""
     check: str = ""
     reason: str = ""
     layers: str = ""
@@ -89,7 +91,8 @@ def run_input_checks(rows: Sequence[LabelledPrompt]) -> tuple[list[ScoredRow], d
             millis[check.name].append((time.perf_counter() - started) * 1000)
             stopped = stopped or (verdict if verdict.blocked else None)
         layer, name, reason = ("input", stopped.check, stopped.reason) if stopped else ("none", "", "")
-        results.append(ScoredRow(row.prompt, row.label, row.category, layer, "", name, reason, "input"))
+        status = "blocked" if stopped else "complete"
+        results.append(ScoredRow(row.prompt, row.label, row.category, layer, "", status, name, reason, "input"))
     return results, millis
 
 
@@ -121,6 +124,14 @@ def run_scorecard(
         if progress is not None:
             progress(index, len(rows), results[-1])
     return results
+
+
+def alternate(rows: Sequence[LabelledPrompt]) -> list[LabelledPrompt]:
+    """Attacks and benign prompts taken in turn (each in its own order), then the rest of the longer list."""
+    attacks = [r for r in rows if r.is_attack]
+    benign = [r for r in rows if not r.is_attack]
+    mixed = [r for pair in zip(attacks, benign, strict=False) for r in pair]
+    return mixed + attacks[len(benign) :] + benign[len(attacks) :]
 
 
 def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:

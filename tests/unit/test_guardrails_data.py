@@ -3,9 +3,9 @@ from collections import Counter
 
 import pytest
 
+from chat_core.errors import ChatError
 from chat_core.guardrails.data import CATEGORIES, parse_prompts, scoring_set, training_set
 from chat_core.guardrails.normalise import normalise
-from chat_core.errors import ChatError
 
 TRAINING = training_set()
 SCORING = scoring_set()
