@@ -6,11 +6,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from chat_core.checks import NO_GUARD, Guard
 from chat_core.messages import Example
 from chat_core.saving import ChatScope
 from chat_core.settings import Settings
 from chat_core.ui import keys
 from chat_core.ui.frame import in_force, sidebar_settings
+from chat_core.ui.guarded_turn import Explain
 from chat_core.ui.history import history_sidebar
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
@@ -20,15 +22,26 @@ from chat_core.ui.transcript import show_entry
 from chat_core.ui.turn_view import actions, draft_box, turn
 
 
-def chat(page: str, thread: str, settings: Settings | None, *, system: str | None, examples: Sequence[Example] = ()):
-    """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar."""
+def chat(
+    page: str,
+    thread: str,
+    settings: Settings | None,
+    *,
+    system: str | None,
+    examples: Sequence[Example] = (),
+    guard: Guard = NO_GUARD,
+    explain: Explain | None = None,
+):
+    """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar.
+
+    With a `guard`, each turn passes its checks; `explain` draws the page's notes under each message."""
     conversation = thread_of(page, thread)
     sidebar_settings(settings, conversation)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
     inspector_slot = st.container()
     for index, entry in enumerate(conversation.entries):
-        show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread)
+        show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread, explain=explain)
     typed = st.chat_input("Type a message", key=keys.chat_input(page))
     text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
     if text is not None and text.strip():
@@ -36,7 +49,7 @@ def chat(page: str, thread: str, settings: Settings | None, *, system: str | Non
             st.session_state[keys.draft(page)] = text
             st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
         else:
-            turn(scope, conversation, text)
+            turn(scope, conversation, text, guard, explain)
     draft_box(page)
     actions(page, thread, conversation)
     with inspector_slot:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from chat_core.checks import Guard
+from chat_core.checks import Guard, Verdict
 from chat_core.conversation import Conversation, Entry
 from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
+from chat_core.guardrails.explain import told_reason
 from chat_core.saving import ChatScope
 from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
@@ -19,10 +20,13 @@ from chat_core.ui.resources import connect
 from chat_core.ui.threads import saver
 from chat_core.ui.transcript import message_text, reply_status
 
+Explain = Callable[[Entry], None]
+"""Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
 
-def retraction_notice(reason: str) -> None:
-    """Drawn where streamed text was, once the output check took it back."""
-    st.warning(f"Retracted by the output check: {reason}", icon="↩️")
+
+def retraction_notice(verdict: Verdict) -> None:
+    """Drawn where streamed text was, once the output check took it back (the caught text is not repeated)."""
+    st.warning(f"Retracted by the output check: {told_reason(verdict)}", icon="↩️")
 
 
 def guarded_turn(
@@ -30,7 +34,7 @@ def guarded_turn(
     conversation: Conversation,
     text: str,
     guard: Guard,
-    explain: Callable[[Entry], None] | None = None,
+    explain: Explain | None = None,
 ) -> None:
     """Take one turn through the runner with the guard's checks; a blocked message never reaches the model."""
     page, thread = scope.page, scope.thread
@@ -66,7 +70,7 @@ def guarded_turn(
                 elif isinstance(event, Retracted):
                     retracted.append(event.verdict)
                     with body.container():
-                        retraction_notice(event.verdict.reason)
+                        retraction_notice(event.verdict)
         finally:
             # No Streamlit calls here: an interrupted run still records (and saves) the reply in its place.
             events.close()
@@ -74,11 +78,11 @@ def guarded_turn(
         entry = turn.entry
         view = st.session_state.get(keys.inspector(page, thread))
         if view is not None:
-            view["result"] = entry.meta
+            view["result"] = entry.meta if "usage" in entry.meta else None
         report_storage(turn.save_problem, conversation)
         with body.container():
             if retracted:
-                retraction_notice(retracted[0].reason)
+                retraction_notice(retracted[0])
             message_text(entry)
         with slot.container():
             reply_status(entry, last=True, page=page, thread=thread)

@@ -7,6 +7,7 @@ import zlib
 
 import streamlit as st
 
+from chat_core.checks import NO_GUARD, Guard
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.messages import check_user_text
@@ -15,6 +16,7 @@ from chat_core.providers.sdk_errors import translate
 from chat_core.saving import ChatScope
 from chat_core.turn import TurnPlan, plan_turn, record_reply
 from chat_core.ui import keys
+from chat_core.ui.guarded_turn import Explain, guarded_turn
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect
 from chat_core.ui.threads import edit_and_resend, new_chat, resend, save, saver, send_draft
@@ -36,10 +38,15 @@ def settle_previous_turn() -> None:
         lock.release()
 
 
-def turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
+def turn(
+    scope: ChatScope, conversation: Conversation, text: str, guard: Guard = NO_GUARD, explain: Explain | None = None
+) -> None:
     """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
     with _turn_lock():
-        _take_turn(scope, conversation, text)
+        if guard:
+            guarded_turn(scope, conversation, text, guard, explain)
+        else:
+            _take_turn(scope, conversation, text)
 
 
 def _take_turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
