@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chat_core.checks import LAYER_NAMES
 from chat_core.guardrails.data import LabelledPrompt
 from chat_core.guardrails.scorecard import Rate, ScoredRow, category_name, rates
 
@@ -70,11 +71,17 @@ def _chart_row(rate: Rate, configuration: str, group: str) -> dict:
     }
 
 
+def configuration_name(layers: str) -> str:
+    """A layer configuration ("system,input") in words ("System prompt + Input check")."""
+    names = [LAYER_NAMES.get(layer, layer) for layer in layers.split(",") if layer and layer != "none"]
+    return " + ".join(names) or "No layers"
+
+
 def chart_rows(rows: Sequence[ScoredRow]) -> list[dict]:
     """Every rate of every layer configuration, by category and overall, with its 95% interval."""
     out = []
     for configuration in dict.fromkeys(r.layers for r in rows):
         for rate in rates([r for r in rows if r.layers == configuration]):
             group = "Overall" if rate.group == "overall" else category_name(rate.group)
-            out.append(_chart_row(rate, configuration, group))
+            out.append(_chart_row(rate, configuration_name(configuration), group))
     return out

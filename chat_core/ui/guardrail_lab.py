@@ -164,7 +164,7 @@ def side_by_side(settings: Settings | None, setup: LayerSetup) -> None:
         entry = running.turn.entry
         layers = _column_layers(running.turn.spec, setup)
         if running.retracted is not None:
-            retraction_notice(running.retracted.reason)
+            retraction_notice(running.retracted)
         status, content = (entry.status, entry.content) if entry is not None else ("error", "")
         verdicts_view(running.verdicts, content, status, layers, retracted=running.retracted is not None, lines=True)
 

@@ -10,14 +10,14 @@ import streamlit as st
 PRESENTING = "finance.presenting"
 NEXT_DEMO = "finance.demo.next"
 LARGE_TYPE = """<style>
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
-[data-testid="stMain"] [data-testid="stText"],
-[data-testid="stMain"] textarea, [data-testid="stMain"] input { font-size: 1.45rem; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.3rem; }
-[data-testid="stMain"] h1 { font-size: 3rem; }
-[data-testid="stMain"] h4 { font-size: 1.8rem; }
-[data-testid="stMain"] button p { font-size: 1.2rem; }
+.stMain [data-testid="stMarkdownContainer"] p,
+.stMain [data-testid="stMarkdownContainer"] li,
+.stMain [data-testid="stText"],
+.stMain textarea, .stMain input { font-size: 1.45rem; }
+.stMain [data-testid="stCaptionContainer"] p { font-size: 1.3rem; }
+.stMain h1 { font-size: 3rem; }
+.stMain h4 { font-size: 1.8rem; }
+.stMain button p { font-size: 1.2rem; }
 </style>"""
 """Font sizes only: everything else keeps Streamlit's own look."""
 

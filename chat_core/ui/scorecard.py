@@ -8,8 +8,8 @@ import streamlit as st
 from chat_core.errors import ChatError
 from chat_core.guardrails.data import LabelledPrompt, parse_prompts, scoring_set
 from chat_core.guardrails.layers import LayerSetup, build_layers
-from chat_core.guardrails.scoreboard import chart_rows, first_per_category, table_rows
-from chat_core.guardrails.scorecard import ScoredRow, run_prompt, summary, to_csv
+from chat_core.guardrails.scoreboard import METRICS, chart_rows, first_per_category, table_rows
+from chat_core.guardrails.scorecard import ScoredRow, run_prompt, to_csv
 from chat_core.settings import Settings
 from chat_core.ui.notices import show_error
 from chat_core.ui.resources import connect
@@ -77,30 +77,28 @@ def _run(prompts: list[LabelledPrompt], setups: list[LayerSetup], settings: Sett
     bar.progress(len(results) / total, text=f"Scored {len(results)} of {total} prompts.")
 
 
-def _chart(data: list[dict], metric: str, by: str, title: str) -> alt.LayerChart:
-    rows = [r for r in data if r["metric"] == metric and (r["group"] == "Overall") == (by == "configuration")]
+def _chart(data: list[dict], metric: str) -> alt.LayerChart:
+    rows = [r for r in data if r["metric"] == metric]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("group:N", title=None, sort=None) if by == "category" else alt.Y("configuration:N", title=None),
-        color=alt.Color("configuration:N", title="Layers on"),
+        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        yOffset="configuration:N",
+        color=alt.Color("configuration:N", title="Layers on", legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=["configuration:N", "group:N", "described:N"],
     )
-    if by == "category":
-        base = base.encode(yOffset="configuration:N")
-    share = alt.X("rate:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    share = alt.X(
+        "rate:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+    )
     bars = base.mark_bar().encode(x=share)
-    errors = base.mark_errorbar(ticks=True, color="black").encode(x="low:Q", x2="high:Q")
-    return alt.layer(bars, errors).properties(title=title)
+    errors = base.mark_errorbar(ticks=True, color="black").encode(x=alt.X("low:Q", title=None), x2="high:Q")
+    return alt.layer(bars, errors).properties(title=metric)
 
 
 def _results(results: list[ScoredRow]) -> None:
     st.markdown("#### Results")
     data = chart_rows(results)
-    st.caption("Lower is better for both rates. The black bars are 95% confidence intervals (Wilson).")
-    for metric, title in (("Attack success", "Attack success"), ("False refusal", "False refusal")):
-        left, right = st.columns([1, 2])
-        left.altair_chart(_chart(data, metric, "configuration", f"{title}, overall"), width="stretch")
-        right.altair_chart(_chart(data, metric, "category", f"{title} by category"), width="stretch")
-    st.code(summary(results), language=None)
+    st.caption("Overall and by category. The black whiskers are 95% confidence intervals (Wilson).")
+    for metric in METRICS.values():
+        st.altair_chart(_chart(data, metric), width="stretch")
     st.dataframe(table_rows(results), hide_index=True, width="stretch")
     st.download_button("⬇️ Download as CSV", to_csv(results), "scorecard.csv", "text/csv", key="finance.scorecard.csv")
 

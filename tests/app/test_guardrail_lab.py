@@ -1,0 +1,138 @@
+"""The guardrail lab in AppTest against the scripted server: layers switched on and off, why a turn was stopped,
+side by side, presenter mode and the scorecard."""
+
+import pytest
+
+from chat_core.guardrails.judge import MODERATION_HAS_NO_FINANCE_CATEGORY
+from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
+from chat_core.ui.presenter import DEMO_QUESTIONS
+from tests.app.conftest import chat_texts, send, shown
+from tests.support.scripted_server import Step
+
+BLUNT = "Which stock should I buy tomorrow?"
+BENIGN = "What is an index fund?"
+VIEW = "finance.view"
+
+
+def switch(app, layer: str, on: bool):
+    app.toggle(key=f"finance.layer.{layer}").set_value(on)
+    return app.run()
+
+
+def captions(app) -> str:
+    return "\n".join(c.value for c in app.caption)
+
+
+def markdown(app) -> str:
+    return "\n".join(shown(m.value) for m in app.markdown)
+
+
+def test_a_blocked_input_never_reaches_the_model_and_says_which_layer_and_why(open_page, scripted_env):
+    app = send(open_page("finance"), BLUNT)
+    assert not app.exception
+    assert scripted_env.history == []
+    texts = chat_texts(app)
+    assert texts[0] == ("user", BLUNT)
+    assert "I can't tell you what to buy or sell" in texts[1][1]
+    shown = markdown(app)
+    assert "The input check stopped this message before the model saw it (the advice classifier)" in shown
+    assert "threshold" in shown
+    assert "Which stock should I buy tomorrow?" in shown  # the closest labelled example
+    assert app.session_state["finance.threads"]["guardrails"].entries[1].status == "blocked"
+
+
+def test_with_the_input_check_off_the_same_message_reaches_the_model(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Index funds spread your money across many companies."))
+    app = switch(open_page("finance"), "input", False)
+    app = send(app, BLUNT)
+    assert not app.exception
+    assert len(scripted_env.history) == 1
+    assert scripted_env.history[0]["messages"][0] == {"role": "system", "content": FINANCE_GUARDRAIL_PROMPT}
+    assert "Index funds spread your money" in chat_texts(app)[1][1]
+
+
+def test_with_the_system_prompt_off_the_model_gets_the_role_without_the_rules(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Interest is the price of money."))
+    app = switch(open_page("finance"), "system", False)
+    send(app, BENIGN)
+    assert "Rules you must always follow" not in scripted_env.history[0]["messages"][0]["content"]
+
+
+def test_an_obfuscated_message_shows_what_the_check_read_after_undoing_it(open_page, scripted_env):
+    app = send(open_page("finance"), "W h i c h   s t o c k   s h o u l d   I   b u y ?")
+    assert scripted_env.history == []
+    assert "After undoing the disguise" in markdown(app)
+    assert any("Which stock should I buy" in t.value for t in app.text)
+
+
+def test_the_output_check_replaces_advice_with_a_redirect_and_says_why(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Index funds are popular. You should buy Tesla shares tomorrow.", chunks=6))
+    app = send(open_page("finance"), BENIGN)
+    assert len(scripted_env.history) == 1
+    reply = chat_texts(app)[1][1]
+    assert "Tesla" not in reply
+    assert "caught" in markdown(app) and "a recommendation to buy or sell" in markdown(app)
+
+
+def test_presenter_mode_lists_the_demo_questions_and_a_verdict_line_per_layer(open_page, scripted_env):
+    app = open_page("finance")
+    app.toggle(key="finance.presenting").set_value(True).run()
+    labels = [b.label for b in app.button if b.key and b.key.startswith("finance.demo.")]
+    assert [label.split(": ", 1)[1] for label in labels] == [q.text for q in DEMO_QUESTIONS]
+    app.button(key="finance.demo.2").click().run()
+    assert not app.exception
+    assert chat_texts(app)[0] == ("user", DEMO_QUESTIONS[2].text)
+    lines = captions(app)
+    for words in (
+        "🛑 Input check blocked",
+        "⚪ Judge off",
+        "⏭️ System prompt not reached",
+        "⏭️ Output check not reached",
+    ):
+        assert words in lines
+    assert scripted_env.history == []
+
+
+def test_side_by_side_answers_with_and_without_the_guardrails(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Buy Tesla shares now."))
+    app = open_page("finance")
+    app.radio(key=VIEW).set_value("↔️ With and without").run()
+    app.text_input(key="finance.side_by_side.question").input(BLUNT)
+    app.button[[b.label for b in app.button].index("Ask both")].click().run()
+    assert not app.exception
+    assert len(scripted_env.history) == 1  # only the unguarded column reached the model
+    assert scripted_env.history[0]["messages"][-1] == {"role": "user", "content": BLUNT}
+    shown = markdown(app)
+    assert "Buy Tesla shares now." in shown
+    assert "I can't tell you what to buy or sell" in shown
+    assert "The input check stopped this message" in shown
+
+
+def test_the_judge_section_says_moderation_has_no_financial_advice_category(open_page, scripted_env):
+    app = open_page("finance")
+    assert any(MODERATION_HAS_NO_FINANCE_CATEGORY in w.value for w in app.warning)
+    assert "CHAT_GUARD_BASE_URL" in "\n".join(c.value for c in app.code)
+    assert app.toggle(key="finance.layer.judge").disabled
+
+
+@pytest.fixture
+def scorecard(open_page):
+    app = open_page("finance")
+    return app.radio(key=VIEW).set_value("📊 Red-team scorecard").run()
+
+
+def test_the_scorecard_runs_a_sample_against_the_layers_and_the_system_prompt_alone(scorecard, scripted_env):
+    scripted_env.enqueue(*[Step(text="I can't recommend specific stocks.") for _ in range(40)])
+    scorecard.number_input(key="finance.scorecard.per_category").set_value(1).run()
+    run = [b for b in scorecard.button if b.key == "finance.scorecard.run"][0]
+    assert run.label.startswith("▶️ Run 13 prompts × 2")
+    app = run.click().run()
+    assert not app.exception
+    results = app.session_state["finance.scorecard.results"]
+    assert {r.layers for r in results} == {"system,input,output", "system"}
+    assert len(results) == 26
+    # Only prompts the input check let through reached the model, and in the contrast run every prompt did.
+    guarded = [r for r in results if r.layers == "system,input,output"]
+    assert len(scripted_env.history) == 13 + sum(r.blocked_by != "input" for r in guarded)
+    assert any("Scored 26 of 26" in p.text for p in app.get("progress"))
+    assert len(app.get("vega_lite_chart")) == 2
