@@ -108,4 +108,9 @@ def test_the_input_layer_alone_scores_a_prompt_set_and_times_each_check(classifi
     ]
     scored, millis = run_input_checks(rows)
     assert [(r.blocked_by, r.check) for r in scored] == [("input", "rules"), ("none", "")]
-    assert {name: len(times) for name, times in millis.items()} == {"rules": 2, "classifier": 2}
+    assert {name: len(times) for name, times in millis.items()} == {
+        "rules": 2,
+        "rules (cpu)": 2,
+        "classifier": 2,
+        "classifier (cpu)": 2,
+    }
