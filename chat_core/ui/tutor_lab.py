@@ -170,7 +170,7 @@ def _set_actions(candidate: ExampleSet | None, chosen: ExampleSet) -> None:
 def examples_shown(example_set: ExampleSet) -> None:
     """The set the chat sends, as the chat messages the model reads before each question."""
     pairs = len(example_set.examples)
-    with st.expander(f"Few-shot examples: {pairs} pairs sent before your question", expanded=False):
+    with st.expander(f"Few-shot examples: {pairs} pairs sent before your question", expanded=True):
         st.markdown(
             "These user/assistant turns are not a real conversation: the app sends them, after the system "
             "message, in front of every question you ask, so the model imitates their style. Edit them in "
