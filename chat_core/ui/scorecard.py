@@ -82,7 +82,9 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset="configuration:N",
-        color=alt.Color("configuration:N", title="Layers on", legend=alt.Legend(orient="bottom", columns=1)),
+        color=alt.Color(
+            "configuration:N", title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
+        ),
         tooltip=["configuration:N", "group:N", "described:N"],
     )
     share = alt.X(
