@@ -266,10 +266,13 @@ class Turn:
             if caught is None and stream.text[len(self.shown) :]:
                 yield self._show(stream.text[len(self.shown) :])
         if caught is not None:
-            if self.shown:
-                self.shown = ""
+            retracted = bool(self.shown)
+            self.shown = ""
+            if retracted:
                 yield Retracted(caught)
-            yield self._finish(self._blocked(caught, stream.text))
+            entry = self._blocked(caught, stream.text)
+            entry.meta["retracted"] = retracted
+            yield self._finish(entry)
             return
         entry = record_reply(self.conversation, stream, error)
         entry.meta.update(self._meta())

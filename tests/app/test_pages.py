@@ -55,7 +55,7 @@ def test_the_tutor_sends_its_examples_before_the_question(open_page):
 def test_the_finance_request_carries_the_guardrail_prompt(open_page):
     app = open_page("finance")
     assert any(code.value == FINANCE_GUARDRAIL_PROMPT for code in app.code)
-    app = send(app, "Which stock should I buy?")
+    app = send(app, "What is an index fund?")
     sent = inspector(app, "finance", "guardrails")["body"]["messages"]
     assert sent[0] == {"role": "system", "content": FINANCE_GUARDRAIL_PROMPT}
 

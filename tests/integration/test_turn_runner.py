@@ -129,6 +129,7 @@ def test_an_output_check_holds_text_back_and_retracts_what_it_catches(runner_for
     reply = conversation.entries[-1]
     assert reply.status == "blocked"
     assert "buy ACME" in reply.meta["withheld"]
+    assert reply.meta["retracted"] is True
     assert reply.content == "Let me explain how that works instead."
     assert all(final is False for _, final in seen)
 
