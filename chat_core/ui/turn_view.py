@@ -9,18 +9,10 @@ import streamlit as st
 
 from chat_core.checks import NO_GUARD, Guard
 from chat_core.conversation import Conversation
-from chat_core.errors import ChatError
-from chat_core.messages import check_user_text
-from chat_core.providers.client import ChatProvider
-from chat_core.providers.sdk_errors import translate
 from chat_core.saving import ChatScope
-from chat_core.turn import TurnPlan, plan_turn, record_reply
 from chat_core.ui import keys
 from chat_core.ui.guarded_turn import Explain, guarded_turn
-from chat_core.ui.notices import report_storage, show_error
-from chat_core.ui.resources import connect
-from chat_core.ui.threads import edit_and_resend, new_chat, resend, save, saver, send_draft
-from chat_core.ui.transcript import message_text, reply_status, stream_markdown
+from chat_core.ui.threads import edit_and_resend, new_chat, resend, send_draft
 
 
 def _turn_lock() -> threading.Lock:
@@ -43,67 +35,7 @@ def turn(
 ) -> None:
     """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
     with _turn_lock():
-        if guard:
-            guarded_turn(scope, conversation, text, guard, explain)
-        else:
-            _take_turn(scope, conversation, text)
-
-
-def _take_turn(scope: ChatScope, conversation: Conversation, text: str) -> None:
-    page, thread = scope.page, scope.thread
-    try:
-        check_user_text(text)
-    except ChatError as error:
-        st.session_state[keys.draft(page)] = text
-        show_error(error)
-        return
-    history = conversation.history()
-    conversation.add_user(text)
-    save(scope, conversation)
-    with st.chat_message("user"):
-        message_text(conversation.entries[-1])
-    with st.chat_message("assistant"):
-        body, slot = st.empty(), st.empty()
-        try:
-            provider = connect(scope.settings)
-            plan = plan_turn(
-                scope.settings, provider, system=scope.system, examples=scope.examples, history=history, user_text=text
-            )
-        except ChatError as error:
-            entry = conversation.add_failure(error)
-            save(scope, conversation)
-            with slot.container():
-                reply_status(entry, last=True, page=page, thread=thread)
-            return
-        _stream_reply(scope, conversation, provider, plan, body, slot)
-
-
-def _stream_reply(scope: ChatScope, conversation: Conversation, provider: ChatProvider, plan: TurnPlan, body, slot):
-    page, thread = scope.page, scope.thread
-    view = st.session_state[keys.inspector(page, thread)] = plan.inspector_view()
-    slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what arrived so far stays.")
-    stream = st.session_state[keys.TURN_ACTIVE] = provider.stream(plan.request)
-    write = saver(scope)
-    chunks = iter(stream)
-    error = problem = None
-    try:
-        with body.container():
-            stream_markdown(chunks)
-    except ChatError as failure:
-        error = failure
-    except Exception as unexpected:  # a bug must not lose the conversation or show a traceback
-        error = translate(unexpected, secrets=provider.settings.secrets())
-    finally:
-        # No Streamlit calls here: after an interruption they would raise again before the reply is kept.
-        chunks.close()
-        record_reply(conversation, stream, error)
-        conversation.entries[-1].meta.setdefault("request", provider.parameters(plan.request))
-        problem = write(conversation)
-        view["result"] = conversation.entries[-1].meta
-    st.session_state.pop(keys.TURN_ACTIVE, None)
-    report_storage(problem, conversation)
-    with slot.container():
-        reply_status(conversation.entries[-1], last=True, page=page, thread=thread)
+        guarded_turn(scope, conversation, text, guard, explain)
 
 
 def draft_box(page: str) -> None:
