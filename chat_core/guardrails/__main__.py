@@ -39,6 +39,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument("--model", help="The model name on that server.")
     score.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
     score.add_argument("--limit", type=int, help="Only the first N prompts.")
+    score.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for the embedded model (1 wastes less on a busy machine; default: all).",
+    )
     score.add_argument("--every", type=int, default=1, help="Only every Nth prompt (a spread-out sample).")
     score.add_argument(
         "--mix", action="store_true", help="Alternate attacks and benign prompts (a stopped run has both)."
@@ -101,7 +106,7 @@ def _score(args: argparse.Namespace) -> int:
         if args.out:  # rewritten after every prompt, so a long run that is stopped keeps what it measured
             args.out.write_text(to_csv(done_rows), encoding="utf-8")
 
-    with provider_for(settings) as provider:
+    with provider_for(settings, args.threads) as provider:
         results = run_scorecard(rows, setup, settings, lambda: provider, progress)
     print(file=sys.stderr)
     print(f"layers: {','.join(setup.layers) or 'none'}; provider: {settings.provider_label}; prompts: {len(results)}")

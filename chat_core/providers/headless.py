@@ -12,13 +12,13 @@ from chat_core.tokens import VocabularyCounter
 
 
 @contextmanager
-def provider_for(settings: Settings) -> Iterator[ChatProvider]:
-    """The provider these settings name; for the embedded model, a server of its own for the run's duration."""
+def provider_for(settings: Settings, threads: int | None = None) -> Iterator[ChatProvider]:
+    """The provider these settings name; for the embedded model, a server of its own (with `threads`) for the run."""
     if settings.provider != "local":
         yield ChatProvider(settings)
         return
     model_path = find_model_file(settings.local_model_path)
-    server = LocalModelServer(model_path, context=settings.local_context)
+    server = LocalModelServer(model_path, context=settings.local_context, threads=threads)
     try:
         base_url = server.ensure_running()
         yield ChatProvider(settings, base_url=base_url, counter=VocabularyCounter(str(model_path)))
