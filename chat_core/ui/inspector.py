@@ -17,10 +17,27 @@ from chat_core.ui.context_chart import context_chart
 from chat_core.ui.copy_code import copy_as_code
 from chat_core.ui.resources import connect
 
+REBUILT = "inspector.rebuilt"
+"""{(page, thread): (what the view was rebuilt from, the view)}: a rerun that changed neither reuses it."""
+
 
 def rebuilt_view(scope: ChatScope, conversation: Conversation) -> dict | None:
     """The last turn's request rebuilt from a saved conversation (after a reload or opening it from the history),
     with the parameters kept with its reply: what was sent, not what the sidebar says now."""
+    # Planning counts every message's tokens: done once per conversation state, not on every rerun of the page.
+    entries = conversation.entries
+    last = (entries[-1].role, entries[-1].content, entries[-1].status) if entries else None
+    made_from = (scope, id(conversation), conversation.id, len(entries), last)
+    remembered = st.session_state.setdefault(REBUILT, {})
+    known = remembered.get((scope.page, scope.thread))
+    if known is not None and known[0] == made_from:
+        return known[1]
+    view = _rebuild(scope, conversation)
+    remembered[(scope.page, scope.thread)] = (made_from, view)
+    return view
+
+
+def _rebuild(scope: ChatScope, conversation: Conversation) -> dict | None:
     entries = conversation.entries
     last_user = max((i for i, e in enumerate(entries) if e.role == "user"), default=None)
     if last_user is None or scope.settings is None:
