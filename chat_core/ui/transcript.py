@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 
 import streamlit as st
 
-from chat_core.conversation import Entry
+from chat_core.conversation import Conversation, Entry
 from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
+from chat_core.paging import LATEST, first_shown, hidden_note, show_earlier
 from chat_core.ui import keys
 from chat_core.ui.notices import show_error
 from chat_core.ui.ratings import rating
@@ -56,3 +57,34 @@ def show_entry(
             reply_status(entry, last=last, page=page, thread=thread)
             if explain is not None:
                 explain(entry)
+
+
+SHOWN = "transcript.shown"
+"""{(page, thread): (which conversation, how many of its latest messages are drawn)}."""
+
+
+def show_conversation(
+    conversation: Conversation, *, page: str, thread: str, explain: Callable[[Entry], None] | None = None
+) -> None:
+    """The conversation's latest messages, with a button that draws earlier ones: a rerun draws what is shown,
+    not the whole conversation."""
+    entries = conversation.entries
+    start = first_shown([entry.role for entry in entries], _shown(conversation, page, thread))
+    if start:
+        st.caption(hidden_note(start))
+        st.button(
+            "Show earlier messages", key=keys.page_widget(page, "earlier"), on_click=_show_earlier,
+            args=(conversation, page, thread),
+        )  # fmt: skip
+    for index in range(start, len(entries)):
+        show_entry(entries[index], last=index == len(entries) - 1, page=page, thread=thread, explain=explain)
+
+
+def _shown(conversation: Conversation, page: str, thread: str) -> int:
+    which, shown = st.session_state.get(SHOWN, {}).get((page, thread), (None, LATEST))
+    return shown if which == id(conversation) else LATEST
+
+
+def _show_earlier(conversation: Conversation, page: str, thread: str) -> None:
+    shown = show_earlier(_shown(conversation, page, thread))
+    st.session_state.setdefault(SHOWN, {})[(page, thread)] = (id(conversation), shown)
