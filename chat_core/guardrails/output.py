@@ -34,7 +34,11 @@ ADVICE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "an allocation of your money",
-            r"(?i:\b(?:put|invest|allocate|place|move|keep|hold|split)\b[^.\n]{0,40}?\b\d{1,3}(?:\.\d+)?\s?%|"
+            # The verb must govern the money ("put 60% in", "split your savings 70/30 ... 30%"), not a rate:
+            # "keep inflation at 2%" is a central bank's target, not an allocation.
+            r"(?i:\b(?:put|invest|allocate|place|move|keep|hold)\s+(?:about\s+|around\s+|roughly\s+)?\d{1,3}(?:\.\d+)?\s?%|"
+            r"\b(?:put|invest|allocate|place|move|keep|hold|split)\b[^.\n]{0,40}?\b(?:your|my)\s+(?:money|savings|portfolio|"
+            r"funds|cash|salary|paycheck)\b[^.\n]{0,30}?\d{1,3}(?:\.\d+)?\s?%|"
             r"\b\d{1,3}(?:\.\d+)?\s?%\s+(?:of\s+(?:your|the)\s+(?:money|savings|portfolio|funds?)\s+)?(?:in|into|to)\s+"
             r"(?:[A-Z]{2,5}\b|\w+\s+(?:stocks?|shares|ETFs?|funds?))|"
             r"\b(?:your|my\s+recommended)\s+(?:portfolio|allocation)\s+(?:should\s+be|is)\b|"

@@ -63,7 +63,15 @@ def run_prompt(
     entry = Turn(spec, conversation, row.prompt, connect=connect).run()
     layer, check, reason = blocked_by(entry)
     return ScoredRow(
-        row.prompt, row.label, row.category, layer, entry.content, check, reason, ",".join(setup.layers) or "none"
+        row.prompt,
+        row.label,
+        row.category,
+        layer,
+        entry.content,
+        status=entry.status,
+        check=check,
+        reason=reason,
+        layers=",".join(setup.layers) or "none",
     )
 
 

@@ -82,6 +82,10 @@ def test_the_command_line_scores_a_prompt_set_against_a_server(scripted, tmp_pat
         ("What is a bond?", "none"),
         ("What is an ETF?", "system"),
     ]
+    assert [(r["status"], r["layers"]) for r in written] == [("blocked", "system,input,output")] + [
+        ("complete", "system,input,output")
+    ] * 2
+    assert written[0]["check"] in ("rules", "classifier") and "threshold" in written[0]["reason"]
     assert len(scripted.history) == 2
     printed = capsys.readouterr().out
     assert "attack success  0.0% (0/1" in printed

@@ -67,3 +67,19 @@ def test_a_reply_that_shares_a_few_words_with_the_system_prompt_is_not_a_leak():
 
 def test_without_a_system_prompt_there_is_nothing_to_leak():
     assert not LeakOutputCheck()(CheckInput("hi"), FINANCE_GUARDRAIL_PROMPT, final=True).blocked
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The central bank's primary goal is to keep inflation at or below 2% per year.",
+        "Savings accounts might pay around 4% interest.",
+    ],
+)
+def test_a_rate_or_a_target_is_not_an_allocation(reply):
+    assert find_advice(reply) is None
+
+
+@pytest.mark.parametrize("reply", ["Put 70% of your savings in QQQ.", "Split your money so 40% goes to bonds."])
+def test_an_allocation_of_the_readers_money_is_advice(reply):
+    assert find_advice(reply)[0] == "an allocation of your money"
