@@ -4,13 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test soak mutation install install-dev system-deps lint bench clean
+.PHONY: run test classifier soak mutation install install-dev system-deps lint bench clean
 
-run: install
+run: install classifier
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: install-dev system-deps
+test: install-dev system-deps classifier
 	$(BIN)/python -m pytest
+
+# The guardrail classifier, built from the data in the repo once (cached in data/guardrails, rebuilt when it changes).
+classifier: install
+	$(BIN)/python -c "from chat_core.guardrails.classifier import load_classifier; load_classifier()"
 
 # The load, soak and crash runs (minutes; SOAK_SESSIONS and SOAK_SECONDS bound the load run). See docs/RELIABILITY.md.
 soak: install-dev system-deps

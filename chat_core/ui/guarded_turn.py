@@ -1,5 +1,5 @@
-"""A chat turn with checks, drawn from the turn runner's events: the reply streams once a check passed it, is
-visibly taken back when an output check catches it, and the page's notes (the verdicts) follow it."""
+"""A chat turn drawn from the turn runner's events, on every chat page: the question, the reply as it streams (with
+checks on, once a check passed it), visibly taken back when an output check catches it, and the page's notes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from chat_core.conversation import Conversation, Entry
 from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import told_reason
+from chat_core.limits import RateLimit
 from chat_core.saving import ChatScope
 from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
@@ -19,6 +20,9 @@ from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect
 from chat_core.ui.threads import saver
 from chat_core.ui.transcript import message_text, reply_status
+
+RATE_LIMIT = "turn.rate_limit"
+"""The session's requests-per-minute counter."""
 
 Explain = Callable[[Entry], None]
 """Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
@@ -39,17 +43,12 @@ def guarded_turn(
     """Take one turn through the runner with the guard's checks; a blocked message never reaches the model."""
     page, thread = scope.page, scope.thread
     spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
-    write, retracted = saver(scope), []
-
-    def save(conversation: Conversation) -> ChatError | None:
-        # Marked before the blocked reply is first written, so a reloaded page can say the text was taken back.
-        if retracted and conversation.entries[-1].role == "assistant":
-            conversation.entries[-1].meta["retracted"] = True
-        return write(conversation)
-
-    turn = Turn(spec, conversation, text, connect=lambda: connect(scope.settings), save=save)
+    retracted = []
+    turn = Turn(spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope))
     events = turn.events()
     try:
+        if text.strip():
+            st.session_state.setdefault(RATE_LIMIT, RateLimit()).admit()
         added = next(events)
     except ChatError as error:
         st.session_state[keys.draft(page)] = text
