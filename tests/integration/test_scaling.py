@@ -1,0 +1,162 @@
+"""Two app processes on one PostgreSQL behind nginx (deploy/nginx.conf): a conversation continued across them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from chat_core.providers.local_server import free_port, stop_process
+from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures, shared with the browser tests)
+    REPLY_TIMEOUT,
+    ROOT,
+    browser,
+    browser_type_launch_args,
+    conversation,
+    open_chat,
+    running_app,
+    send,
+    wait_until_idle,
+)
+from tests.support.scripted_server import ScriptedServer, Step
+
+pytestmark = pytest.mark.browser
+ROUTE = "chatlab_route"
+
+
+def nginx_binary() -> str | None:
+    """Debian's nginx, when installed (scripts/system-deps.sh installs it)."""
+    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+
+
+def proxy_config(folder: Path, port: int, upstreams: list[str]) -> Path:
+    """deploy/nginx.conf pointed at loopback: its listen address, its two app processes, files in `folder`."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    servers = re.findall(r"^\s*server app\d:8501;\n", text, flags=re.MULTILINE)
+    assert len(servers) == len(upstreams), "deploy/nginx.conf names one upstream server per app process"
+    for line, upstream in zip(servers, upstreams, strict=True):
+        text = text.replace(line, f"        server {upstream};\n", 1)
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    text = text.replace(
+        "worker_processes auto;", f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;"
+    )
+    temp = "".join(
+        f"    {kind}_temp_path {folder}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    text = text.replace("http {\n", f"http {{\n    access_log off;\n{temp}", 1)
+    # Which process answered, so the test can pick a route to each (not in the shipped file: it names internals).
+    text = text.replace("location / {\n", "location / {\n            add_header X-Upstream $upstream_addr always;\n", 1)
+    path = folder / "nginx.conf"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def proxy(tmp_path) -> Iterator[callable]:
+    """Start nginx in front of some loopback upstreams; skipped locally without nginx, failed in CI."""
+    binary = nginx_binary()
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is not installed; scripts/system-deps.sh must install Debian's nginx package")
+        pytest.skip("no nginx here (apt-get install nginx)")
+    processes = []
+
+    def start(upstreams: list[str]) -> str:
+        folder = tmp_path / "nginx"
+        folder.mkdir()
+        port = free_port()
+        config = proxy_config(folder, port, upstreams)
+        process = subprocess.Popen([binary, "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    return url
+            except (urllib.error.URLError, OSError):
+                assert process.poll() is None, (folder / "error.log").read_text()
+                time.sleep(0.1)
+        pytest.fail("nginx did not answer within 30 s")
+
+    yield start
+    for process in processes:
+        stop_process(process, grace=10)
+
+
+def upstream_for(proxy_url: str, route: str) -> str:
+    """The app process nginx sends a browser with this route cookie to."""
+    request = urllib.request.Request(f"{proxy_url}/_stcore/health", headers={"Cookie": f"{ROUTE}={route}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["X-Upstream"]
+
+
+def test_a_conversation_started_on_one_app_process_continues_on_the_other_through_the_proxy(
+    browser: Browser,  # noqa: F811 (the fixture imported above)
+    postgres_url,
+    proxy,
+    tmp_path,  # noqa: F811 (the fixture imported above)
+):
+    models = {name: ScriptedServer().start() for name in ("first", "second")}
+    models["first"].enqueue(Step(text="Answer from the first process."))
+    models["second"].enqueue(Step(text="Answer from the second process."))
+    try:
+        common = {"CHAT_DATABASE_URL": postgres_url, "CHAT_MODEL": "scripted-model", "CHAT_MAX_RETRIES": "0"}
+        with (
+            running_app(tmp_path / "first", OPENAI_BASE_URL=models["first"].base_url, **common) as first,
+            running_app(tmp_path / "second", OPENAI_BASE_URL=models["second"].base_url, **common) as second,
+        ):
+            upstreams = {url.removeprefix("http://"): name for name, url in (("first", first), ("second", second))}
+            proxy_url = proxy(list(upstreams))
+            routes = {}
+            for candidate in (f"route{i}" for i in range(200)):
+                routes.setdefault(upstreams[upstream_for(proxy_url, candidate)], candidate)
+                if len(routes) == 2:
+                    break
+            assert len(routes) == 2, "nginx spread the routes over both app processes"
+
+            pages = {}
+            for name, route in routes.items():
+                context = browser.new_context()
+                context.add_cookies([{"name": ROUTE, "value": route, "url": proxy_url}])
+                pages[name] = context.new_page()
+
+            open_chat(pages["first"], f"{proxy_url}/Chatbot")
+            send(pages["first"], "First question")
+            expect(conversation(pages["first"]).nth(1)).to_contain_text(
+                "Answer from the first process.", timeout=REPLY_TIMEOUT
+            )
+            wait_until_idle(pages["first"])
+            link = pages["first"].url
+            assert "c=" in link and "v=" in link
+
+            open_chat(pages["second"], link)
+            expect(conversation(pages["second"])).to_have_count(2)
+            send(pages["second"], "Second question")
+            expect(conversation(pages["second"]).nth(3)).to_contain_text(
+                "Answer from the second process.", timeout=REPLY_TIMEOUT
+            )
+            wait_until_idle(pages["second"])
+            for page in pages.values():
+                page.context.close()
+    finally:
+        for model in models.values():
+            model.stop()
+
+    assert len(models["first"].history) == 1
+    assert len(models["second"].history) == 1
+    sent = [(m["role"], m["content"]) for m in models["second"].history[0]["messages"] if m["role"] != "system"]
+    assert sent == [
+        ("user", "First question"),
+        ("assistant", "Answer from the first process."),
+        ("user", "Second question"),
+    ]
