@@ -45,9 +45,11 @@ system-deps:
 lint: install-dev
 	$(BIN)/ruff format --check . && $(BIN)/ruff check .
 
+# Every benchmark; writes bench/results.json, docs/PERFORMANCE.md and its plots (BENCH_FLAGS=--quick for a short run).
 bench: install-dev system-deps
 	$(BIN)/python bench/bench_streaming.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
