@@ -1,4 +1,5 @@
-"""Chat lab: the home page. The pages in pages/ are found by Streamlit's pages-folder router."""
+"""Chat lab: the home page. The pages in pages/ are found by Streamlit's pages-folder router; the sidebar's
+navigation is drawn from the catalog (see chat_core.ui.frame), so this page is listed as Home."""
 
 import streamlit as st
 
@@ -19,5 +20,4 @@ A chatbot remembers only because the app resends the whole list every turn. Open
 )
 for entry in CHAT_PAGES.values():
     st.page_link(entry.file, label=f"{entry.title}: {entry.blurb[0].lower()}{entry.blurb[1:]}", icon=entry.icon)
-ui.sidebar_settings(settings)
-ui.history_sidebar(None, None)
+ui.home_sidebar(settings)

@@ -25,6 +25,14 @@ def plain_markdown(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+def length_note(text: str, limit: int) -> str:
+    """How long a message is against its limit, and how much to cut."""
+    count = len(text)
+    if count > limit:
+        return f"{count:,} characters of {limit:,}: remove {count - limit:,} more to send it."
+    return f"{count:,} characters of {limit:,}: short enough to send."
+
+
 def unfetched_images(markdown: str) -> str:
     """The reply's Markdown with every image (inline or by reference) turned into a link that shows its address.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 VISITOR_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 """What a visitor token looks like: URL-safe, long enough that nobody guesses another visitor's."""
@@ -45,6 +45,7 @@ def token_from_link(text: str) -> str | None:
     return found[0] if found and is_visitor_token(found[0]) else None
 
 
-def personal_link(base_url: str, token: str) -> str:
-    """The address that brings a visitor's conversations back: the app's address with their token."""
-    return f"{base_url.rstrip('/')}/?v={token}"
+def personal_link(page_url: str, token: str) -> str:
+    """The address that brings a visitor's conversations back: the page's address (without its query) and token."""
+    parts = urlsplit(page_url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or ("/" if parts.netloc else ""), f"v={token}", ""))

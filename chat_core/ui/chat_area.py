@@ -11,9 +11,10 @@ from chat_core.messages import Example
 from chat_core.saving import ChatScope
 from chat_core.settings import Settings
 from chat_core.ui import keys
-from chat_core.ui.frame import in_force, sidebar_settings
+from chat_core.ui.account import your_link
+from chat_core.ui.frame import in_force, provider_status, sidebar_settings
 from chat_core.ui.guarded_turn import Explain
-from chat_core.ui.history import history_sidebar
+from chat_core.ui.history import history_sidebar, import_box
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.threads import address_of
@@ -32,14 +33,18 @@ def chat(
     guard: Guard = NO_GUARD,
     explain: Explain | None = None,
 ):
-    """The chat area: history, inspector, the new turn and the conversation's actions; the history sidebar.
+    """The chat area: the conversation, the new turn, its actions and the inspector just above the input; in the
+    sidebar, the history, the model settings in force, the visitor's link and import.
 
     With a `guard`, each turn passes its checks; `explain` draws the page's notes under each message."""
     conversation = thread_of(page, thread)
-    sidebar_settings(settings, conversation)
+    with st.sidebar:
+        history_slot = st.container()  # filled last, so a conversation this run creates is listed
+        sidebar_settings(settings, conversation)
+        your_link()
+        import_box(page)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
-    inspector_slot = st.container()
     for index, entry in enumerate(conversation.entries):
         show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread, explain=explain)
     typed = st.chat_input("Type a message", key=keys.chat_input(page))
@@ -52,14 +57,22 @@ def chat(
             turn(scope, conversation, text, guard, explain)
     draft_box(page)
     actions(page, thread, conversation)
-    with inspector_slot:
-        view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
-        inspector(view, history=conversation.history())
+    view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
+    inspector(view, history=conversation.history())
     address = address_of(page, thread, conversation)
     if address:
         st.query_params["c"] = address
     else:
         st.query_params.pop("c", None)
-    history_sidebar(scope, conversation)
+    with history_slot:
+        history_sidebar(scope, conversation)
     with warnings:  # drawn last, so what this run's saves met shows at once, above the conversation
         storage_warning()
+
+
+def home_sidebar(settings: Settings | None) -> None:
+    """The home page's sidebar: the history to open, who answers, the visitor's link; no chat, so no settings."""
+    with st.sidebar:
+        history_sidebar(None, None)
+        provider_status(settings)
+        your_link()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
+from chat_core.catalog import ALL_PAGES
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
-from chat_core.settings import LOCAL_MODEL_NAME, Settings
+from chat_core.settings import Settings
 from chat_core.ui import keys
 from chat_core.ui.notices import show_error
 from chat_core.ui.resources import base_settings, connect, offered_models
@@ -34,23 +36,51 @@ def current_settings(settings: Settings) -> Settings:
 
 
 def page_setup(title: str, icon: str, page: str | None = None) -> Settings | None:
-    """Page config, saved conversations restored, and the shared sidebar; returns the settings, or None after
-    showing what is wrong."""
+    """Page config, saved conversations restored, the embedded model started; returns the settings, or None after
+    showing in the sidebar what is wrong."""
     st.set_page_config(page_title=f"{title} · Chat lab", page_icon=icon, layout="centered")
+    with st.sidebar:
+        navigation()
     st.session_state.setdefault(keys.PREFS, {})
     settle_previous_turn()
     restore(page)
-    with st.sidebar:
-        st.markdown("### Chat lab")
-        st.caption("How chat models work: roles, history, few-shot examples and guardrails.")
-        try:
-            settings = base_settings()
-        except ChatError as error:
+    try:
+        settings = base_settings()
+    except ChatError as error:
+        with st.sidebar:
             show_error(error)
             st.markdown(SWITCH_HELP)
-            return None
-        _provider_status(settings)
+        return None
+    if settings.provider == "local":
+        try:
+            connect(settings)
+        except ChatError as error:
+            st.session_state[keys.MODEL_PROBLEM] = error
+        else:
+            st.session_state.pop(keys.MODEL_PROBLEM, None)
     return current_settings(settings)
+
+
+def navigation() -> None:
+    """The app's pages, named and ordered by the catalog."""
+    with st.container(key="navigation", gap="small"):
+        for entry in ALL_PAGES:
+            try:
+                st.page_link(entry.file, label=entry.title, icon=entry.icon)
+            except StreamlitPageNotFoundError:  # a page run on its own (AppTest) knows no other page
+                continue
+    st.divider()
+
+
+def provider_status(settings: Settings | None) -> None:
+    """Who answers, in one line, and what is wrong with the embedded model if it cannot start."""
+    if settings is None:
+        return
+    model = st.session_state[keys.PREFS].get("model", settings.model)
+    st.markdown(f"**Answering:** `{model}`  \n:gray[{settings.provider_label}]")
+    problem = st.session_state.get(keys.MODEL_PROBLEM)
+    if problem is not None:
+        show_error(problem)
 
 
 def own_settings(conversation: Conversation | None) -> dict | None:
@@ -72,11 +102,16 @@ def in_force(settings: Settings | None, conversation: Conversation | None) -> Se
 
 
 def sidebar_settings(settings: Settings | None, conversation: Conversation | None = None) -> None:
-    """Model, temperature and reply length in the sidebar: the conversation's own, else the defaults for every page."""
+    """Who answers, then model, temperature and reply length: the conversation's own, else the defaults for every
+    page, saying which are in force."""
+    provider_status(settings)
     if settings is None:
         return
     own = own_settings(conversation)
-    with st.sidebar:
+    used = in_force(settings, conversation)
+    whose = "this conversation's own" if own is not None else "for every page"
+    st.caption(f"Temperature {used.temperature:g} · up to {used.max_tokens} reply tokens ({whose})")
+    with st.expander("⚙️ Model settings"):
         _preference_widgets(settings, own, conversation.id if own is not None else None)
         if own is not None:
             st.caption(
@@ -85,20 +120,7 @@ def sidebar_settings(settings: Settings | None, conversation: Conversation | Non
             )
         else:
             st.caption("In force here: **the settings for every page**, except conversations that keep their own.")
-        with st.expander("How to switch provider"):
-            st.markdown(SWITCH_HELP)
-
-
-def _provider_status(settings: Settings) -> None:
-    st.markdown(f"**Answering:** `{st.session_state[keys.PREFS].get('model', settings.model)}`")
-    st.caption(settings.provider_label)
-    if settings.provider == "local":
-        try:
-            connect(settings)
-        except ChatError as error:
-            show_error(error)
-            return
-        st.caption("Ready.")
+        st.markdown(SWITCH_HELP)
 
 
 def _remember(name: str, conversation_id: str | None) -> None:
@@ -110,9 +132,7 @@ def _preference_widgets(settings: Settings, own: dict | None, conversation_id: s
     chosen = own if own is not None else st.session_state[keys.PREFS]
     for name in PREFERENCES:
         st.session_state[keys.pref_widget(name)] = chosen.get(name, getattr(settings, name))
-    if settings.provider == "local":
-        st.selectbox("Model", [LOCAL_MODEL_NAME], disabled=True, key=keys.pref_widget("model"))
-    else:
+    if settings.provider != "local":  # the embedded model is the only one it offers: nothing to choose
         offered = offered_models(settings)
         choices = sorted({*offered, settings.model, st.session_state[keys.pref_widget("model")]})
         st.selectbox(

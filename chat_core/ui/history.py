@@ -1,5 +1,5 @@
-"""The history sidebar: new chat, search, the owner's conversations, this conversation's rename, export and delete,
-and import."""
+"""The history in the sidebar: new chat, this conversation's rename, export and delete, search, the owner's
+conversations, and import."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from chat_core.exports import parse_import, to_json, to_markdown, to_python
 from chat_core.saving import ChatScope, save_import
 from chat_core.store import Store, Summary
 from chat_core.ui import keys
-from chat_core.ui.account import login_buttons, owner, signed_in
+from chat_core.ui.account import owner
 from chat_core.ui.notices import notice, show_error
 from chat_core.ui.resources import storage
 from chat_core.ui.threads import new_chat, request_open
@@ -24,43 +24,47 @@ HISTORY_SHOWN = 30
 
 
 def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) -> None:
-    """The visitor's conversations: new chat, search, open, and this conversation's rename, delete and export."""
-    with st.sidebar:
-        st.markdown("### Conversations")
-        login_buttons()
-        store = storage()
-        if store is None:
-            st.caption("History is unavailable while the database fails; this tab keeps your messages.")
-            return
-        if not signed_in():
-            st.caption("Saved for this page's link: bookmark it to come back; anyone with the link can see them.")
-        if scope is not None:
-            st.button("➕ New chat", key="history.new", on_click=new_chat, args=(scope.page, scope.thread))
-        query = st.text_input("Search conversations", key=keys.HISTORY_SEARCH, placeholder="Titles and messages")
-        try:
-            found = store.list(owner(), query)
-            everything = store.list(owner()) if query.strip() else found
-            current = next((s for s in everything if conversation and s.id == conversation.id), None)
-        except ChatError as error:
-            st.session_state[keys.STORAGE_PROBLEM] = error
-            return
-        if not found:
-            st.caption("No conversations match." if query.strip() else "Your conversations will appear here.")
-        for summary in found[:HISTORY_SHOWN]:
-            st.button(
-                f"{icon_of(summary.page)} {plain_markdown(summary.title)}",
-                key=f"history.open.{summary.id}",
-                on_click=request_open,
-                args=(summary.id,),
-                type="primary" if current and summary.id == current.id else "secondary",
-                help=f"{summary.page.capitalize()} · {summary.thread}",
-                width="stretch",
-            )
-        if len(found) > HISTORY_SHOWN:
-            st.caption(f"{len(found) - HISTORY_SHOWN} older conversations: search to find them.")
-        if current is not None and scope is not None:
-            _manage(store, scope, conversation, current)
-        _import_box(store, scope.page if scope else None)
+    """The owner's conversations, drawn where the caller puts them: new chat and this conversation's rename, export
+    and delete first, then search and the list."""
+    st.markdown("#### Conversations")
+    store = storage()
+    if store is None:
+        st.caption("History is unavailable while the database fails; this tab keeps your messages.")
+        return
+    try:
+        everything = store.list(owner())
+    except ChatError as error:
+        st.session_state[keys.STORAGE_PROBLEM] = error
+        return
+    current = next((s for s in everything if conversation and s.id == conversation.id), None)
+    if scope is not None:
+        st.button("➕ New chat", key="history.new", on_click=new_chat, args=(scope.page, scope.thread), width="stretch")
+    if current is not None and scope is not None:
+        _manage(store, scope, conversation, current)
+    query = st.text_input(
+        "Search conversations", key=keys.HISTORY_SEARCH, placeholder="🔍 Search titles and messages",
+        label_visibility="collapsed",
+    )  # fmt: skip
+    try:
+        found = store.list(owner(), query) if query.strip() else everything
+    except ChatError as error:
+        st.session_state[keys.STORAGE_PROBLEM] = error
+        return
+    if not found:
+        st.caption("No conversations match." if query.strip() else "No conversations under this link yet.")
+    for summary in found[:HISTORY_SHOWN]:
+        chosen = current is not None and summary.id == current.id
+        st.button(
+            f"{icon_of(summary.page)} {plain_markdown(summary.title)}",
+            key=f"history.open.{summary.id}",
+            on_click=request_open,
+            args=(summary.id,),
+            type="secondary" if chosen else "tertiary",
+            help=f"{'Open now · ' if chosen else ''}{summary.page.capitalize()} · {plain_markdown(summary.thread)}",
+            width="stretch",
+        )
+    if len(found) > HISTORY_SHOWN:
+        st.caption(f"{len(found) - HISTORY_SHOWN} older conversations: search to find them.")
 
 
 def _rename(store: Store, conversation_id: str) -> None:
@@ -81,11 +85,12 @@ def _delete(store: Store, scope: ChatScope, conversation_id: str) -> None:
 
 
 def _manage(store: Store, scope: ChatScope, conversation: Conversation, current: Summary) -> None:
-    with st.expander("This conversation", expanded=False):
+    with st.expander("✏️ Rename, export or delete this conversation"):
         if st.session_state.get(keys.HISTORY_TITLE_OF) != current.id:
             st.session_state[keys.HISTORY_TITLE_OF], st.session_state[keys.HISTORY_TITLE] = current.id, current.title
-        st.text_input("Title", key=keys.HISTORY_TITLE)
-        st.button("Rename", key="history.rename", on_click=_rename, args=(store, current.id))
+        with st.form("history.rename_form", border=False):  # a form, so Enter in the title renames
+            st.text_input("Title", key=keys.HISTORY_TITLE)
+            st.form_submit_button("Rename", key="history.rename", on_click=_rename, args=(store, current.id))
         _exports(scope, conversation, current.title)
         if st.session_state.get(keys.HISTORY_CONFIRM_DELETE) == current.id:
             st.warning(f"Delete “{plain_markdown(current.title)}” for good?")
@@ -117,7 +122,16 @@ def _exports(scope: ChatScope, conversation: Conversation, title: str) -> None:
     )
 
 
-def _import_box(store: Store, page: str | None) -> None:
+def import_box(page: str) -> None:
+    """Import a conversation exported as JSON; it opens on its own page."""
+    store = storage()
+    if store is None:
+        return
+    with st.expander("📥 Import a conversation"):
+        _import(store, page)
+
+
+def _import(store: Store, page: str) -> None:
     upload = st.file_uploader("Import a conversation (JSON)", type=["json"], key=keys.HISTORY_IMPORT)
     refused = st.session_state.get(keys.HISTORY_IMPORT_ERROR)
     if upload is None or (refused and refused[0] != upload.file_id):

@@ -44,8 +44,16 @@ def _latest_saved(page: str, name: str) -> Conversation | None:
 
 def saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None]:
     """A save that makes no Streamlit call, for the end of a reply (which may run after its page moved on)."""
-    store, who = storage(), owner()
-    return lambda conversation: save_conversation(store, who, conversation, scope)
+    store, who, state = storage(), owner(), st.session_state
+
+    def write(conversation: Conversation) -> ChatError | None:
+        problem = save_conversation(store, who, conversation, scope)
+        if problem is not None and problem.kind == "conflict":  # saved, as a branch: say so once, at the top
+            state[keys.NOTICE] = problem
+            return None
+        return problem
+
+    return write
 
 
 def save(scope: ChatScope | None, conversation: Conversation) -> None:

@@ -9,6 +9,8 @@ import streamlit as st
 
 from chat_core.checks import NO_GUARD, Guard
 from chat_core.conversation import Conversation
+from chat_core.display import length_note
+from chat_core.messages import MAX_USER_CHARS
 from chat_core.saving import ChatScope
 from chat_core.ui import keys
 from chat_core.ui.guarded_turn import Explain, guarded_turn
@@ -42,7 +44,8 @@ def draft_box(page: str) -> None:
     """The box that keeps a message that was not sent, to shorten and send again."""
     if keys.draft(page) not in st.session_state:
         return
-    st.text_area("Your message was not sent; shorten it here and send again", key=keys.draft(page), height=160)
+    text = st.text_area("Your message was not sent; shorten it here and send again", key=keys.draft(page), height=160)
+    st.caption(length_note(text, MAX_USER_CHARS))
     st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,))
 
 

@@ -347,3 +347,25 @@ def test_a_failed_imports_error_goes_once_an_import_succeeds(open_page, scripted
     app.get("file_uploader")[0].set_value(("good.json", json.dumps(good).encode(), "application/json")).run()
     assert chat_texts(app) == [("user", "Ahoy"), ("assistant", "Arr!")]
     assert not any("unknown role" in text for text in alerts(app.error) + alerts(app.warning))
+
+
+def test_the_plain_address_shows_the_personal_link_and_a_pasted_link_brings_the_history_back(open_page, scripted_env):
+    first_visit = send(open_page("chatbot"), "My old question")
+    token = first_visit.session_state["visitor"]
+    plain = open_page("chatbot")
+    assert plain.session_state["visitor"] != token
+    assert [c.value for c in plain.sidebar.code] == [f"?v={plain.session_state['visitor']}"]
+    assert any("plain address starts a new, empty history" in text for text in alerts(plain.sidebar.caption))
+    assert history_labels(plain) == []
+    plain.text_input(key="account.pasted_link").set_value(f"http://localhost:8501/Chatbot?v={token}").run()
+    assert plain.query_params["v"] == token
+    assert history_labels(plain) == ["🤖 My old question"]
+    assert chat_texts(plain)[0] == ("user", "My old question")
+
+
+def test_a_pasted_text_without_a_link_is_refused_clearly(open_page, scripted_env):
+    app = open_page("chatbot")
+    visitor = app.session_state["visitor"]
+    app.text_input(key="account.pasted_link").set_value("my old chats please").run()
+    assert app.session_state["visitor"] == visitor
+    assert any("not a Chat lab link" in text for text in alerts(app.warning))

@@ -171,8 +171,31 @@ def test_a_broken_setting_is_explained_not_crashed(open_page, monkeypatch):
 def test_the_sidebar_names_who_is_answering(open_page):
     app = open_page("home")
     assert not app.exception
-    assert any("SmolLM2-135M-Instruct" in text for text in alerts(app.sidebar.markdown))
-    assert any("Embedded local model" in text for text in alerts(app.sidebar.caption))
+    assert any(
+        "SmolLM2-135M-Instruct" in text and "Embedded local model" in text for text in alerts(app.sidebar.markdown)
+    )
+
+
+def test_the_sidebar_lists_every_page_by_its_name_home_first(open_page):
+    app = open_page("home")
+    links = app.sidebar.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links] == [
+        ("Home", ""), ("Chatbot", "Chatbot"), ("Tutor", "Tutor"), ("Finance guardrails", "Finance_guardrails"),
+    ]  # fmt: skip
+
+
+def test_the_home_page_offers_no_chat_settings_or_import(open_page):
+    app = open_page("home")
+    assert not app.exception
+    assert len(app.sidebar.slider) == len(app.sidebar.number_input) == 0
+    assert app.get("file_uploader") == [] or len(app.get("file_uploader")) == 0
+
+
+def test_a_too_long_message_box_counts_its_characters(open_page, scripted_env):
+    app = send(open_page("chatbot"), "x" * 9_000)
+    assert any("9,000 characters of 8,000: remove 1,000 more" in text for text in alerts(app.caption))
+    app.text_area(key="chatbot.draft").set_value("x" * 7_999).run()
+    assert any("7,999 characters of 8,000: short enough to send" in text for text in alerts(app.caption))
 
 
 def test_an_unexpected_exception_shows_no_details_in_the_page():

@@ -84,7 +84,7 @@ def test_a_second_browser_sees_none_of_the_first_ones_conversations(browser: Bro
 
         second = browser.new_context().new_page()
         open_chat(second, f"{base_url}/Chatbot")
-        expect(second.get_by_test_id("stSidebar")).to_contain_text("Your conversations will appear here.")
+        expect(second.get_by_test_id("stSidebar")).to_contain_text("No conversations under this link yet.")
         expect(history_entry(second, "🤖 My private diary entry")).to_have_count(0)
 
         second.goto(f"{base_url}/Chatbot?c={conversation_id}")

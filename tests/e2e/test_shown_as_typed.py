@@ -39,7 +39,7 @@ def test_a_title_is_plain_text_in_the_history_and_the_delete_question(chatbot: P
     expect(entry).to_be_visible(timeout=REPLY_TIMEOUT)
     settle(chatbot)
     expect(entry.locator("img, strong, span[style*='color']")).to_have_count(0)
-    sidebar.get_by_text("This conversation").click()
+    sidebar.get_by_text("Rename, export or delete this conversation").click()
     sidebar.get_by_role("button", name="Delete conversation").click()
     question = sidebar.get_by_test_id("stAlert").filter(has_text="for good")
     expect(question).to_have_text(f"Delete “{title}” for good?", timeout=UI_TIMEOUT)

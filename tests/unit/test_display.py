@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from chat_core.display import plain_markdown, unfetched_images
+from chat_core.display import length_note, plain_markdown, unfetched_images
 
 LEAK = "http://127.0.0.1:9/leak.png?q=secret"
 
@@ -82,3 +82,16 @@ def test_the_rest_of_a_reply_stays_markdown():
 
 def test_an_address_with_spaces_is_shown_but_not_linked():
     assert unfetched_images("![x](<http://a b/c.png>)") == "🖼️ x: ` http://a b/c.png `"
+
+
+@pytest.mark.parametrize(
+    ("length", "note"),
+    [
+        (9_500, "9,500 characters of 8,000: remove 1,500 more to send it."),
+        (8_001, "8,001 characters of 8,000: remove 1 more to send it."),
+        (8_000, "8,000 characters of 8,000: short enough to send."),
+        (12, "12 characters of 8,000: short enough to send."),
+    ],
+)
+def test_the_length_note_says_how_much_to_cut(length, note):
+    assert length_note("x" * length, 8_000) == note

@@ -60,7 +60,16 @@ def test_a_link_without_a_valid_token_gives_none(pasted):
     assert token_from_link(pasted) is None
 
 
-def test_the_personal_link_round_trips():
-    link = personal_link("http://localhost:8501/", GOOD)
-    assert link == f"http://localhost:8501/?v={GOOD}"
+@pytest.mark.parametrize(
+    ("page_url", "link"),
+    [
+        ("http://localhost:8501/", f"http://localhost:8501/?v={GOOD}"),
+        ("http://localhost:8501", f"http://localhost:8501/?v={GOOD}"),
+        ("", f"?v={GOOD}"),
+        ("http://localhost:8501/Tutor", f"http://localhost:8501/Tutor?v={GOOD}"),
+        ("http://localhost:8501/Tutor?c=123#top", f"http://localhost:8501/Tutor?v={GOOD}"),
+    ],
+)
+def test_the_personal_link_is_the_page_with_the_token_and_round_trips(page_url, link):
+    assert personal_link(page_url, GOOD) == link
     assert token_from_link(link) == GOOD
