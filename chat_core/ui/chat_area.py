@@ -19,7 +19,7 @@ from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
-from chat_core.ui.transcript import show_entry
+from chat_core.ui.transcript import show_conversation
 from chat_core.ui.turn_view import actions, draft_box, turn
 
 
@@ -45,8 +45,7 @@ def chat(
         import_box(page)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
-    for index, entry in enumerate(conversation.entries):
-        show_entry(entry, last=index == len(conversation.entries) - 1, page=page, thread=thread, explain=explain)
+    show_conversation(conversation, page=page, thread=thread, explain=explain)
     typed = st.chat_input("Type a message", key=keys.chat_input(page))
     text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
     if text is not None and text.strip():
