@@ -11,10 +11,17 @@ from tests.support.scripted_server import Step
 pytestmark = pytest.mark.browser
 
 
+TOP_IN_ITS_PANE = """element => {
+    const pane = element.closest('[data-testid="stSidebarContent"]');
+    const top = element.getBoundingClientRect().top;
+    return pane ? top - pane.getBoundingClientRect().top + pane.scrollTop : top;
+}"""
+
+
 def top(locator: Locator) -> float:
-    """How far down the page an element starts."""
-    locator.scroll_into_view_if_needed(timeout=UI_TIMEOUT)
-    return locator.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+    """How far down an element starts: in the sidebar's own scrolling pane, else in the window as it is now."""
+    expect(locator).to_be_attached(timeout=UI_TIMEOUT)
+    return locator.evaluate(TOP_IN_ITS_PANE)
 
 
 def chat_turns(page: Page, *questions: str) -> None:
@@ -44,8 +51,8 @@ def test_the_sidebar_puts_the_conversation_first_then_settings_link_and_import(c
         sidebar.get_by_role("button", name="🤖 Where is everything?"),
         sidebar.get_by_text("Answering:"),
         sidebar.get_by_text("Model settings"),
-        sidebar.get_by_text("Your link"),
-        sidebar.get_by_text("Import a conversation"),
+        sidebar.get_by_text("Your link", exact=True),
+        sidebar.get_by_text("📥 Import a conversation", exact=True),
     ]
     tops = [top(locator) for locator in in_order]
     assert tops == sorted(tops)
@@ -59,8 +66,10 @@ def test_the_open_conversation_is_marked_without_an_alarming_red_button(chatbot:
     chat_turns(chatbot, "Second topic")
     sidebar = chatbot.get_by_test_id("stSidebar")
     expect(sidebar.get_by_test_id("stBaseButton-primary")).to_have_count(0)
-    expect(sidebar.get_by_test_id("stBaseButton-secondary").filter(has_text="Second topic")).to_have_count(1)
-    expect(sidebar.get_by_test_id("stBaseButton-tertiary").filter(has_text="First topic")).to_have_count(1)
+    open_now = sidebar.get_by_role("button", name="🤖 Second topic", exact=True)
+    expect(open_now).to_have_attribute("data-testid", "stBaseButton-secondary")
+    other = sidebar.get_by_role("button", name="🤖 First topic", exact=True)
+    expect(other).to_have_attribute("data-testid", "stBaseButton-tertiary")
 
 
 def test_enter_in_the_title_field_renames(chatbot: Page, scripted):
@@ -102,9 +111,10 @@ def test_the_plain_address_shows_the_personal_link_to_copy_and_a_way_back(browse
     open_chat(again, f"{scripted_app}/Chatbot")
     sidebar = again.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("The app's plain address starts a new, empty history.")
-    expect(sidebar.get_by_test_id("stCode").get_by_role("button")).to_have_count(1)  # the copy button
+    sidebar.get_by_test_id("stCode").hover()
+    expect(sidebar.get_by_test_id("stCode").get_by_role("button", name="Copy to clipboard")).to_have_count(1)
     sidebar.get_by_text("Have a link from before?").click()
-    pasted = sidebar.get_by_label("Paste your link")
+    pasted = sidebar.get_by_role("textbox", name="Paste your link")
     pasted.fill(link)
     pasted.press("Enter")
     expect(sidebar.get_by_role("button", name="🤖 Kept under my link")).to_be_visible(timeout=REPLY_TIMEOUT)
