@@ -33,7 +33,7 @@ def context_chart(view: Mapping[str, object], history: Sequence[Message] = (), c
     order = [*PARTS, LEFT_OUT]
     widest = max(picture.context_window, sum(turn.tokens for turn in picture.left_out))
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=[]))
         .mark_bar(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X(
@@ -60,5 +60,9 @@ def context_chart(view: Mapping[str, object], history: Sequence[Message] = (), c
         .properties(height=alt.Step(34))
     )
     st.markdown("**The context window**")
-    st.altair_chart(chart, width="stretch")
+    # The rows go in after Altair has built the spec: it would wrap and validate each one (a row per turn left out),
+    # which cost more than the rest of a long conversation's rerun.
+    spec = chart.to_dict(validate=False)
+    spec["data"] = {"values": rows}
+    st.vega_lite_chart(spec, width="stretch")
     st.caption(picture.caption())
