@@ -7,6 +7,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from chat_core.catalog import ALL_PAGES
 from chat_core.conversation import Conversation
+from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
 from chat_core.settings import Settings
 from chat_core.ui import keys
@@ -77,7 +78,7 @@ def provider_status(settings: Settings | None) -> None:
     if settings is None:
         return
     model = st.session_state[keys.PREFS].get("model", settings.model)
-    st.markdown(f"**Answering:** `{model}`  \n:gray[{settings.provider_label}]")
+    st.markdown(f"**Answering:** {plain_markdown(model)}  \n:gray[{plain_markdown(settings.provider_label)}]")
     problem = st.session_state.get(keys.MODEL_PROBLEM)
     if problem is not None:
         show_error(problem)
