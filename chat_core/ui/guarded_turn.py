@@ -13,11 +13,12 @@ from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import told_reason
 from chat_core.limits import RateLimit
+from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
 from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
-from chat_core.ui.resources import connect
+from chat_core.ui.resources import connect, reply_queue
 from chat_core.ui.threads import saver
 from chat_core.ui.transcript import message_text, reply_status
 
@@ -60,10 +61,15 @@ def guarded_turn(
         body, slot = st.empty(), st.empty()
         slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what passed the checks stays.")
         st.session_state[keys.TURN_ACTIVE] = turn
+        queue = reply_queue(scope.settings)
+        ticket = queue.join() if queue is not None else None
         try:
             for event in events:
                 if isinstance(event, Planned):
                     st.session_state[keys.inspector(page, thread)] = event.plan.inspector_view()
+                    note = waiting_note(queue.ahead(ticket)) if queue is not None else None
+                    if note:
+                        body.caption(note)
                 elif isinstance(event, Chunk):
                     body.markdown(unfetched_images(turn.shown))
                 elif isinstance(event, Retracted):
@@ -73,6 +79,8 @@ def guarded_turn(
         finally:
             # No Streamlit calls here: an interrupted run still records (and saves) the reply in its place.
             events.close()
+            if queue is not None:
+                queue.leave(ticket)
         st.session_state.pop(keys.TURN_ACTIVE, None)
         entry = turn.entry
         view = st.session_state.get(keys.inspector(page, thread))

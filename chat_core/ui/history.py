@@ -111,15 +111,17 @@ def _manage(store: Store, scope: ChatScope, conversation: Conversation, current:
 
 
 def _exports(scope: ChatScope, conversation: Conversation, title: str) -> None:
+    # Each file is written only when its button is pressed: building all three on every rerun cost a long chat
+    # half of its rerun time.
     snapshot = scope.snapshot(conversation, title)
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "conversation"
-    st.download_button(
-        "⬇️ JSON (messages list)", to_json(snapshot), f"{stem}.json", "application/json", key="export.json"
+    formats = (
+        ("⬇️ JSON (messages list)", to_json, "json", "application/json"),
+        ("⬇️ Markdown", to_markdown, "md", "text/markdown"),
+        ("⬇️ Python script (openai SDK)", to_python, "py", "text/x-python"),
     )
-    st.download_button("⬇️ Markdown", to_markdown(snapshot), f"{stem}.md", "text/markdown", key="export.md")
-    st.download_button(
-        "⬇️ Python script (openai SDK)", to_python(snapshot), f"{stem}.py", "text/x-python", key="export.py"
-    )
+    for label, write, suffix, mime in formats:
+        st.download_button(label, lambda write=write: write(snapshot), f"{stem}.{suffix}", mime, key=f"export.{suffix}")
 
 
 def import_box(page: str) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from chat_core.errors import ChatError
 from chat_core.providers.client import ChatProvider
 from chat_core.providers.local_server import LocalModelServer, find_model_file
+from chat_core.queue import ReplyQueue
 from chat_core.settings import Settings, database_url, load_settings, read_environment
 from chat_core.store import Store, make_engine, storage_error
 from chat_core.tokens import VocabularyCounter
@@ -43,6 +44,16 @@ def _models(cache_key: str, _provider: ChatProvider) -> list[str]:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     return Store(make_engine(url))
+
+
+@st.cache_resource(show_spinner=False)
+def _reply_queue(server: str) -> ReplyQueue:
+    return ReplyQueue()
+
+
+def reply_queue(settings: Settings) -> ReplyQueue | None:
+    """The queue of replies waiting for the embedded model, which answers one at a time (None for other servers)."""
+    return _reply_queue(str(settings.local_model_path)) if settings.provider == "local" else None
 
 
 def base_settings() -> Settings:
