@@ -22,9 +22,6 @@ from chat_core.ui.resources import connect, reply_queue
 from chat_core.ui.threads import saver
 from chat_core.ui.transcript import message_text, reply_status
 
-RATE_LIMIT = "turn.rate_limit"
-"""The session's requests-per-minute counter."""
-
 Explain = Callable[[Entry], None]
 """Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
 
@@ -49,7 +46,7 @@ def guarded_turn(
     events = turn.events()
     try:
         if text.strip():
-            st.session_state.setdefault(RATE_LIMIT, RateLimit()).admit()
+            st.session_state.setdefault(keys.RATE_LIMIT, RateLimit()).admit()
         added = next(events)
     except ChatError as error:
         st.session_state[keys.draft(page)] = text
