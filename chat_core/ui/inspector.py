@@ -77,9 +77,13 @@ def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | 
         if view is None:
             st.caption("Send a message to see the exact request: every role message and the parameters.")
             return
-        body = view["body"]
-        st.markdown("**Parameters**")
+        result = view.get("result") or {}
+        sent = result.get("request")
+        body = {**sent, "messages": view["body"]["messages"], "stream": True} if sent else view["body"]
+        st.markdown("**Parameters**" + (" (as sent)" if sent else ""))
         st.json({k: v for k, v in body.items() if k != "messages"})
+        if result.get("adapted"):
+            st.info("Adapted to what this server accepts: " + "; ".join(result["adapted"]) + ".", icon="🔧")
         context_chart(view, history)
         st.markdown(f"**Messages** ({view['prompt_tokens']:,} of {view['token_limit']:,} prompt tokens)")
         rows = [

@@ -1,5 +1,7 @@
 """Each page in AppTest: the embedded model answers, the scripted server plays faults."""
 
+import json
+
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT, PERSONAS, TUTOR_SUBJECTS
 from tests.app.conftest import alerts, chat_texts, inspector, send
 from tests.support.scripted_server import Step
@@ -216,3 +218,21 @@ def test_the_users_text_is_shown_as_typed_not_as_markdown(open_page, scripted_en
     assert [t.value for t in question.text] == [typed]
     assert len(question.markdown) == 0
     assert scripted_env.history[-1]["messages"][-1]["content"] == typed
+
+
+def test_the_inspector_shows_what_was_sent_and_what_was_adapted(open_page, scripted_env):
+    refused = {
+        "error": {
+            "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead.",
+            "type": "invalid_request_error",
+            "param": "max_tokens",
+            "code": "unsupported_parameter",
+        }
+    }
+    scripted_env.enqueue(Step(status=400, error_body=refused), Step(text="Fine."))
+    app = send(open_page("chatbot"), "Hello")
+    assert chat_texts(app)[1] == ("assistant", "Fine.")
+    parameters = json.loads(next(j.value for j in app.json))
+    assert parameters["max_completion_tokens"] == 24 and "max_tokens" not in parameters
+    assert any("max_completion_tokens sent instead of max_tokens" in i.value for i in app.info)
