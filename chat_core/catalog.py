@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, TUTOR_SUBJECTS
@@ -21,9 +22,10 @@ class PageEntry:
     thread_widget: str | None = None
     """The session-state key of the selectbox that picks the thread, when the page offers a choice."""
 
-    def thread_or_first(self, thread: str) -> str:
-        """The thread itself when this page knows it, else the page's first thread."""
-        return thread if thread in self.threads else self.threads[0]
+    def thread_or_first(self, thread: str, also: Iterable[str] = ()) -> str:
+        """The thread itself when this page knows it (or it is one of `also`, e.g. the owner's saved example sets),
+        else the page's first thread."""
+        return thread if thread in self.threads or thread in set(also) else self.threads[0]
 
 
 HOME = PageEntry("home", "Home", "app.py", "", "💬", "What a chat request is made of")

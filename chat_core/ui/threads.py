@@ -140,7 +140,8 @@ def _open(conversation_id: str, page: str | None) -> None:
     if summary.page != page:
         st.session_state[keys.HISTORY_OPEN] = conversation_id
         st.switch_page(target.file)
-    name = target.thread_or_first(summary.thread)
+    saved_sets = [s.name for s in store.list_example_sets(owner())] if summary.page == "tutor" else []
+    name = target.thread_or_first(summary.thread, also=saved_sets)
     st.session_state.setdefault(keys.threads(summary.page), {})[name] = conversation
     if target.thread_widget:
         st.session_state[target.thread_widget] = name

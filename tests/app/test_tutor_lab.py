@@ -201,3 +201,17 @@ def test_two_identical_configurations_can_be_compared(open_page, scripted_env):
     assert any(info.value == "The two requests are identical." for info in app.info)
     first, second = scripted_env.history
     assert first == second
+
+
+def test_a_conversation_with_a_saved_set_reopens_in_that_set(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Two thirds."))
+    app = open_page("tutor")
+    app.text_input(key="tutor.set_name").set_value("Fractions")
+    app = edit_table(app, edited_rows={0: {"user": "What is 1/2 + 1/4?", "assistant": "3/4."}}, deleted_rows=[1, 2])
+    app = send(app.button(key="tutor.save").click().run(), "What is 1/3 + 1/3?")
+    conversation_id = app.session_state["tutor.threads"]["Fractions"].id
+    again = AppTest.from_file(str(ROOT / PAGES["tutor"]), default_timeout=60)
+    again.query_params.update({"v": app.session_state["visitor"], "c": conversation_id})
+    again.run()
+    assert again.selectbox(key="tutor.subject").value == "Fractions"
+    assert again.session_state["tutor.threads"]["Fractions"].id == conversation_id
