@@ -34,7 +34,9 @@ if view == CHAT:
     ui.chat(lab.PAGE, "guardrails", settings, system=setup.system, guard=setup.guard, explain=explain)
 elif view == SIDE_BY_SIDE:
     lab.side_by_side(settings, setup)
+    ui.home_sidebar(settings)
 else:
     scorecard(settings, setup)
+    ui.home_sidebar(settings)
 if not presenting:
     lab.about_layers(setup)

@@ -46,18 +46,22 @@ def chat(
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
     show_conversation(conversation, page=page, thread=thread, explain=explain)
+    # The new turn, the actions and the inspector are drawn above the input box, also where the box is not pinned
+    # to the bottom of the window (inside a tab it stands where it is called).
+    above_the_input = st.container()
     typed = st.chat_input("Type a message", key=keys.chat_input(page))
     text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
-    if text is not None and text.strip():
-        if settings is None:
-            st.session_state[keys.draft(page)] = text
-            st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
-        else:
-            turn(scope, conversation, text, guard, explain)
-    draft_box(page)
-    actions(page, thread, conversation)
-    view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
-    inspector(view, history=conversation.history())
+    with above_the_input:
+        if text is not None and text.strip():
+            if settings is None:
+                st.session_state[keys.draft(page)] = text
+                st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
+            else:
+                turn(scope, conversation, text, guard, explain)
+        draft_box(page)
+        actions(page, thread, conversation)
+        view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
+        inspector(view, history=conversation.history())
     address = address_of(page, thread, conversation)
     if address:
         st.query_params["c"] = address
@@ -70,7 +74,8 @@ def chat(
 
 
 def home_sidebar(settings: Settings | None) -> None:
-    """The home page's sidebar: the history to open, who answers, the visitor's link; no chat, so no settings."""
+    """The sidebar of a view without a chat (the home page, a lab's other views): the history to open, who answers,
+    the visitor's link; no chat, so no settings."""
     with st.sidebar:
         history_sidebar(None, None)
         provider_status(settings)

@@ -136,3 +136,12 @@ def test_the_scorecard_runs_a_sample_against_the_layers_and_the_system_prompt_al
     assert len(scripted_env.history) == 13 + sum(r.blocked_by != "input" for r in guarded)
     assert any("Scored 26 of 26" in p.text for p in app.get("progress"))
     assert len(app.get("vega_lite_chart")) == 2
+
+
+@pytest.mark.parametrize("view", ["↔️ With and without", "📊 Red-team scorecard"])
+def test_the_other_views_keep_the_history_and_the_personal_link_in_the_sidebar(open_page, scripted_env, view):
+    app = open_page("finance")
+    app.radio(key=VIEW).set_value(view).run()
+    assert not app.exception
+    sidebar = " ".join(m.value for m in app.sidebar.markdown)
+    assert "Conversations" in sidebar and "Your link" in sidebar and "Answering:" in sidebar

@@ -114,3 +114,20 @@ def test_the_memory_walkthrough_sends_its_steps_to_the_chat(page: Page, scripted
     tab(page, "Chat")
     expect(page.get_by_text("Hello Ada.")).to_be_visible(timeout=REPLY_TIMEOUT)
     assert scripted.history[-1]["messages"][-1] == {"role": "user", "content": "Hi! My name is Ada."}
+
+
+@pytest.mark.browser
+def test_in_the_chat_tab_the_conversation_and_the_new_reply_stand_above_the_input_box(
+    page: Page, scripted_app, scripted
+):
+    scripted.enqueue(Step(text="Use sorted(items)."))
+    open_chat(page, f"{scripted_app}/Tutor")
+    send(page, "How do I sort a list?")
+    reply = page.get_by_text("Use sorted(items).")
+    expect(reply).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    box = page.get_by_test_id("stChatInputTextArea")
+    question = page.locator('[data-testid="stChatMessage"]').filter(has_text="How do I sort a list?").last
+    inspector = page.get_by_text("Request inspector", exact=False).first
+    assert question.bounding_box()["y"] < reply.bounding_box()["y"] < box.bounding_box()["y"]
+    assert inspector.bounding_box()["y"] < box.bounding_box()["y"]
