@@ -72,8 +72,16 @@ class Conversation:
             self.synced = index
 
     def history(self) -> list[Message]:
-        """The turns resent to the model: every user message and every reply with text."""
-        return [{"role": e.role, "content": e.content} for e in self.entries if e.content.strip()]
+        """The turns resent to the model: every reply with text, and every question that got one.
+
+        A question whose reply failed or was stopped before any text is not resent: it would stand next to the
+        following question as two user turns in a row, which some chat templates refuse and none explain.
+        """
+        turns = [e for e in self.entries if e.content.strip()]
+        kept = [
+            e for i, e in enumerate(turns) if e.role != "user" or (i + 1 < len(turns) and turns[i + 1].role != "user")
+        ]
+        return [{"role": e.role, "content": e.content} for e in kept]
 
     def add_user(self, text: str) -> Entry:
         """Record the user's message (before the model is called, so it is never lost)."""

@@ -49,7 +49,7 @@ def test_a_bare_messages_list_imports_too():
     data = json.dumps([{"role": "system", "content": "Pirate."}, {"role": "user", "content": "Ahoy"}]).encode()
     imported = parse_import(data)
     assert imported.system == "Pirate."
-    assert imported.conversation.history() == [{"role": "user", "content": "Ahoy"}]
+    assert [(e.role, e.content) for e in imported.conversation.entries] == [("user", "Ahoy")]
     assert imported.title == "Ahoy"
 
 
