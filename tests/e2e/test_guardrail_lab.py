@@ -4,6 +4,8 @@ presenter mode and the scorecard's progress and charts."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,9 @@ from tests.e2e.conftest import (
 )
 from tests.support.scripted_server import Step
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("CHAT_SCREENSHOT_DIR") or Path(tempfile.gettempdir(), "chat-lab-screenshots"))
+"""Where the docs' screenshots are written: CHAT_SCREENSHOT_DIR=docs/screenshots refreshes them; a test run
+leaves the repo as it was."""
 BENIGN_START = "Index funds hold many companies at once."
 ADVICE = "You should buy Tesla shares tomorrow!!!"
 """With its leading space as long as BENIGN_START, so a reply in two chunks shows the harmless sentence first."""
