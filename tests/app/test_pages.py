@@ -4,6 +4,7 @@ import json
 
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT, PERSONAS, TUTOR_SUBJECTS
 from tests.app.conftest import alerts, chat_texts, inspector, send
+from tests.support.openai_errors import MAX_TOKENS_REFUSED
 from tests.support.scripted_server import Step
 
 
@@ -221,16 +222,7 @@ def test_the_users_text_is_shown_as_typed_not_as_markdown(open_page, scripted_en
 
 
 def test_the_inspector_shows_what_was_sent_and_what_was_adapted(open_page, scripted_env):
-    refused = {
-        "error": {
-            "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
-            "Use 'max_completion_tokens' instead.",
-            "type": "invalid_request_error",
-            "param": "max_tokens",
-            "code": "unsupported_parameter",
-        }
-    }
-    scripted_env.enqueue(Step(status=400, error_body=refused), Step(text="Fine."))
+    scripted_env.enqueue(Step(status=400, error_body=MAX_TOKENS_REFUSED), Step(text="Fine."))
     app = send(open_page("chatbot"), "Hello")
     assert chat_texts(app)[1] == ("assistant", "Fine.")
     parameters = json.loads(next(j.value for j in app.json))

@@ -13,27 +13,10 @@ from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.providers.client import ChatProvider
 from chat_core.turn import Checked, Chunk, Finished, Planned, Retracted, Running, Turn, TurnSpec, UserAdded
+from tests.support.openai_errors import MAX_TOKENS_REFUSED, TEMPERATURE_REFUSED
 from tests.support.scripted_server import Step
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_TOKENS_REFUSED = {
-    "error": {
-        "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
-        "Use 'max_completion_tokens' instead.",
-        "type": "invalid_request_error",
-        "param": "max_tokens",
-        "code": "unsupported_parameter",
-    }
-}
-TEMPERATURE_REFUSED = {
-    "error": {
-        "message": "Unsupported value: 'temperature' does not support 0 with this model. "
-        "Only the default (1) value is supported.",
-        "type": "invalid_request_error",
-        "param": "temperature",
-        "code": "unsupported_value",
-    }
-}
 
 
 @dataclass
