@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from chat_core.conversation import Conversation
 from chat_core.lab.code import curl_command, python_script
 from chat_core.lab.examples import BUILT_IN_SETS
 from chat_core.providers.client import ChatProvider
-from chat_core.turn import plan_turn
+from chat_core.settings import load_settings
+from chat_core.tokens import VocabularyCounter
+from chat_core.turn import Turn, TurnSpec, plan_turn
+from tests.conftest import DETERMINISTIC
 from tests.support.scripted_server import Step
 
 VENV_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python"
@@ -64,3 +68,23 @@ def test_the_copied_curl_command_sends_the_same_body(tmp_path, scripted, body):
     assert done.stdout.rstrip().endswith("data: [DONE]")
     assert scripted.history == [body]
     assert KEY not in command
+
+
+def test_the_copied_python_script_gets_the_apps_reply_from_the_embedded_model(tmp_path, local_server, model_path):
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "24", "CHAT_READ_TIMEOUT": "300"})
+    provider = ChatProvider(
+        settings, base_url=local_server.ensure_running(), counter=VocabularyCounter(str(model_path))
+    )
+    turn = Turn(TurnSpec(settings, system="You are a helpful assistant."), Conversation(), "Name a fruit.",
+                connect=lambda: provider)  # fmt: skip
+    reply = turn.run()
+    body = {**reply.meta["request"], "messages": turn.plan.request.messages, "stream": True}
+    script = tmp_path / "request.py"
+    script.write_text(python_script(body, local_server.base_url), encoding="utf-8")
+    python = VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable)
+    done = subprocess.run(
+        [str(python), str(script)], cwd=tmp_path, env=environment(tmp_path), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert reply.status in ("complete", "length") and reply.content.strip()
+    assert done.stdout.strip() == reply.content.strip()
