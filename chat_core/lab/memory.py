@@ -30,7 +30,9 @@ MEMORY_WALKTHROUGH: tuple[WalkthroughStep, ...] = (
     WalkthroughStep(
         "Ask it back",
         "Send the question below.",
-        "The bot knows your name, though the model itself forgot everything the moment it finished replying.",
+        "The bot can answer because your name is in the request again, though the model itself forgot everything "
+        "the moment it finished replying. (A 135M-parameter model may still get it wrong: the next step shows that "
+        "the name was sent either way.)",
         type_this="What is my name?",
     ),
     WalkthroughStep(
