@@ -13,14 +13,13 @@ from chat_core.settings import Settings
 from chat_core.ui import keys
 from chat_core.ui.account import your_link
 from chat_core.ui.frame import in_force, provider_status, sidebar_settings
-from chat_core.ui.guarded_turn import Explain
 from chat_core.ui.history import history_sidebar, import_box
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
 from chat_core.ui.transcript import show_conversation
-from chat_core.ui.turn_view import actions, draft_box, turn
+from chat_core.ui.turn_view import Explain, actions, draft_box, turn
 
 
 def chat(

@@ -17,9 +17,9 @@ from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
 from chat_core.settings import Settings, read_environment
 from chat_core.turn import Running, TurnSpec
 from chat_core.ui.compare import Column, compare, start
-from chat_core.ui.guarded_turn import retraction_notice
 from chat_core.ui.notices import show_error
 from chat_core.ui.resources import connect
+from chat_core.ui.turn_view import retraction_notice
 
 PAGE = "finance"
 LAYER_SWITCH = "finance.layer.{layer}"

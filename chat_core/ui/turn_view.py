@@ -1,20 +1,101 @@
-"""The streaming turn as the page draws it: the question, the reply as it arrives, Stop, and the actions after it."""
+"""The turn as the page draws it from the turn runner's events: the question, the reply as it streams (with checks
+on, once a check passed it; visibly taken back when an output check catches it), Stop, the page's notes, and the
+actions after it."""
 
 from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Callable
 
 import streamlit as st
 
-from chat_core.checks import NO_GUARD, Guard
-from chat_core.conversation import Conversation
-from chat_core.display import length_note
+from chat_core.checks import NO_GUARD, Guard, Verdict
+from chat_core.conversation import Conversation, Entry
+from chat_core.display import length_note, unfetched_images
+from chat_core.errors import ChatError
+from chat_core.guardrails.explain import told_reason
+from chat_core.limits import RateLimit
 from chat_core.messages import MAX_USER_CHARS
+from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
+from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
-from chat_core.ui.guarded_turn import Explain, guarded_turn
-from chat_core.ui.threads import edit_and_resend, new_chat, resend, send_draft
+from chat_core.ui.notices import report_storage, show_error
+from chat_core.ui.resources import connect, reply_queue
+from chat_core.ui.threads import edit_and_resend, new_chat, resend, saver, send_draft
+from chat_core.ui.transcript import message_text, reply_status
+
+Explain = Callable[[Entry], None]
+"""Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
+
+
+def retraction_notice(verdict: Verdict) -> None:
+    """Drawn where streamed text was, once the output check took it back (the caught text is not repeated)."""
+    st.warning(f"Retracted by the output check: {told_reason(verdict)}", icon="↩️")
+
+
+def _draw_turn(
+    scope: ChatScope,
+    conversation: Conversation,
+    text: str,
+    guard: Guard,
+    explain: Explain | None = None,
+) -> None:
+    """One turn through the runner, drawn as it happens; with a guard, a blocked message never reaches the model."""
+    page, thread = scope.page, scope.thread
+    spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
+    retracted = []
+    turn = Turn(spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope))
+    events = turn.events()
+    try:
+        if text.strip():
+            st.session_state.setdefault(keys.RATE_LIMIT, RateLimit()).admit()
+        added = next(events)
+    except ChatError as error:
+        st.session_state[keys.draft(page)] = text
+        show_error(error)
+        return
+    with st.chat_message("user"):
+        message_text(added.entry)
+    with st.chat_message("assistant"):
+        body, slot = st.empty(), st.empty()
+        slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what passed the checks stays.")
+        st.session_state[keys.TURN_ACTIVE] = turn
+        queue = reply_queue(scope.settings)
+        ticket = queue.join() if queue is not None else None
+        try:
+            for event in events:
+                if isinstance(event, Planned):
+                    st.session_state[keys.inspector(page, thread)] = event.plan.inspector_view()
+                    note = waiting_note(queue.ahead(ticket)) if queue is not None else None
+                    if note:
+                        body.caption(note)
+                elif isinstance(event, Chunk):
+                    body.markdown(unfetched_images(turn.shown))
+                elif isinstance(event, Retracted):
+                    retracted.append(event.verdict)
+                    with body.container():
+                        retraction_notice(event.verdict)
+        finally:
+            # No Streamlit calls here: an interrupted run still records (and saves) the reply in its place.
+            events.close()
+            if queue is not None:
+                queue.leave(ticket)
+        st.session_state.pop(keys.TURN_ACTIVE, None)
+        entry = turn.entry
+        view = st.session_state.get(keys.inspector(page, thread))
+        if view is not None:
+            view["result"] = entry.meta if "usage" in entry.meta else None
+        report_storage(turn.save_problem, conversation)
+        with body.container():
+            if retracted:
+                retraction_notice(retracted[0])
+            message_text(entry)
+        with slot.container():
+            reply_status(entry, last=True, page=page, thread=thread)
+            if explain is not None:
+                explain(entry)
 
 
 def _turn_lock() -> threading.Lock:
@@ -37,7 +118,7 @@ def turn(
 ) -> None:
     """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
     with _turn_lock():
-        guarded_turn(scope, conversation, text, guard, explain)
+        _draw_turn(scope, conversation, text, guard, explain)
 
 
 def draft_box(page: str) -> None:
