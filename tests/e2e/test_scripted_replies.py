@@ -61,6 +61,36 @@ def test_html_and_scripts_in_a_reply_never_run(chatbot: Page, scripted):
     expect(reply.locator("strong")).to_have_count(1, timeout=UI_TIMEOUT)
 
 
+def expect_inert(page: Page, reply) -> None:
+    """The reply's Markdown is drawn, and nothing of its HTML runs or loads."""
+    expect(reply.locator("strong")).to_have_text("bold", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    assert page.evaluate("window.__xss") is None
+    expect(reply.locator("img")).to_have_count(0, timeout=UI_TIMEOUT)
+    expect(reply.locator("script")).to_have_count(0, timeout=UI_TIMEOUT)
+
+
+@pytest.mark.browser
+def test_a_saved_reply_with_html_stays_inert_after_a_rerun_and_after_a_reload(chatbot: Page, scripted):
+    scripted.enqueue(Step(text=UNSAFE_REPLY))
+    send(chatbot, "Say something risky.")
+    reply = conversation(chatbot).nth(1).get_by_test_id("stChatMessageContent")
+    expect_inert(chatbot, reply)
+
+    search = chatbot.get_by_test_id("stSidebar").get_by_placeholder("🔍 Search titles and messages")
+    search.fill("risky")
+    search.press("Enter")
+    expect(chatbot.get_by_test_id("stSidebar").get_by_text("Say something risky.").first).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    expect_inert(chatbot, conversation(chatbot).nth(1).get_by_test_id("stChatMessageContent"))
+
+    chatbot.reload()
+    expect(conversation(chatbot)).to_have_count(2, timeout=REPLY_TIMEOUT)
+    expect_inert(chatbot, conversation(chatbot).nth(1).get_by_test_id("stChatMessageContent"))
+    assert len(scripted.history) == 1
+
+
 @pytest.mark.browser
 def test_stop_ends_a_streaming_reply_and_keeps_what_arrived(chatbot: Page, scripted):
     scripted.enqueue(Step(text="tick ", chunks=1, delay=0.2, forever=True))
