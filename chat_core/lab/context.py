@@ -100,7 +100,8 @@ class ContextPicture:
             count = len(self.left_out)
             text += (
                 f" The {count} oldest message{'s' if count != 1 else ''} ({cost:,} tokens) did not fit and were "
-                "left out: the model no longer sees them."
+                "left out: the model no longer sees them. Once the history overflows, the app drops enough of it "
+                "to fill half the room, so the next turns start the same way and the server reuses what it read."
             )
         return text
 

@@ -46,7 +46,8 @@ MEMORY_WALKTHROUGH: tuple[WalkthroughStep, ...] = (
         "Keep chatting (long messages fill it faster) until the chart shows turns left out, then ask the "
         "question below again.",
         "The context window holds only so many tokens. When the next request would not fit, the app leaves "
-        "out the oldest turns, a question and its answer together. Once your name is left out, the bot can "
+        "out the oldest turns, a question and its answer together, several at once so the next turns start "
+        "the same way (the server reuses what it already read). Once your name is left out, the bot can "
         "no longer tell you what it is: a long chat forgets its beginning.",
         type_this="What is my name?",
     ),

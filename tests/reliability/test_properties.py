@@ -62,11 +62,29 @@ def test_trimming_never_passes_the_limit_keeps_the_fixed_part_and_drops_whole_pa
     assert budget.prompt_tokens == sum(budget.message_tokens) + REPLY_PRIMER == counter.count_messages(budget.messages)
     assert budget.prompt_tokens <= budget.limit == window - reply
     assert not kept or kept[0]["role"] == "user", "no answer is sent without its question"
-    if start:
-        back = 2 if start >= 2 and turns[start - 2]["role"] == "user" else 1
-        assert budget.prompt_tokens + sum(map(counter.count_message, turns[start - back : start])) > budget.limit, (
-            "only as much is dropped as needed"
-        )
+
+
+@FAST
+@given(history=pairs, window=st.integers(min_value=40, max_value=400), reply=st.integers(min_value=1, max_value=30))
+def test_each_turn_keeps_the_beginning_the_turn_before_sent_unless_it_no_longer_fits(history, window, reply):
+    counter = EstimateCounter()
+    fixed = [{"role": "system", "content": "Be brief."}]
+    turns = [m for q, a in history for m in ({"role": "user", "content": q}, {"role": "assistant", "content": a})]
+    limit, starts = window - reply, []
+    for asked in range(0, len(turns), 2):
+        try:
+            budget = fit_to_budget(
+                fixed, turns[:asked], turns[asked], context_window=window, reply_tokens=reply, counter=counter
+            )
+        except ChatError:
+            return
+        starts.append(len(budget.dropped))
+        if len(starts) > 1 and starts[-1] != starts[-2]:
+            kept_before = fixed + turns[starts[-2] : asked] + [turns[asked]]
+            assert counter.count_messages(kept_before) > limit, (
+                "the cut moves only when the old beginning no longer fits"
+            )
+    assert starts == sorted(starts), "the cut only moves forward"
 
 
 @FAST

@@ -1,6 +1,6 @@
 import pytest
 
-from chat_core.budget import fit_to_budget
+from chat_core.budget import REFILL, fit_to_budget
 from chat_core.errors import ChatError
 from chat_core.tokens import EstimateCounter
 
@@ -58,3 +58,31 @@ def test_a_question_too_big_for_the_window_is_refused_with_figures():
 def test_the_estimate_overcounts_english():
     text = "The quick brown fox jumps over the lazy dog. " * 20
     assert counter.count_text(text) >= len(text) / 4
+
+
+def next_turns(history: list[dict], count: int) -> list:
+    """The budgets of the next `count` requests of a conversation that goes on."""
+    budgets = []
+    for index in range(count):
+        question = {"role": "user", "content": f"follow-up {index} " + "f" * 60}
+        budgets.append(fit_to_budget(SYSTEM, history, question, context_window=1024, reply_tokens=256, counter=counter))
+        history = [*history, question, {"role": "assistant", "content": f"reply {index} " + "r" * 60}]
+    return budgets
+
+
+def test_a_trim_drops_down_to_part_of_the_room_so_the_next_turns_send_the_same_beginning():
+    budgets = next_turns(turns(20), 12)
+    cuts = [len(budget.dropped) for budget in budgets]
+    assert cuts == sorted(cuts) and cuts[0] > 0
+    assert len(set(cuts)) < len(cuts) / 2, f"the cut moved on most turns: {cuts}"
+    moved = [now for before, now in zip(budgets, budgets[1:], strict=False) if now.dropped != before.dropped]
+    assert moved, f"the conversation never needed a second trim: {cuts}"
+    assert all(budget.prompt_tokens <= int(budget.limit * REFILL) for budget in moved)
+    assert all(budget.prompt_tokens <= budget.limit for budget in budgets)
+
+
+def test_the_same_history_always_gives_the_same_request():
+    history = turns(30)
+    one = fit_to_budget(SYSTEM, history, QUESTION, context_window=1024, reply_tokens=256, counter=counter)
+    two = fit_to_budget(SYSTEM, list(history), dict(QUESTION), context_window=1024, reply_tokens=256, counter=counter)
+    assert one == two
