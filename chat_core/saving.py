@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chat_core.catalog import CHAT_PAGES, DEFAULT_CHAT_PAGE
+from chat_core.checkpoints import Checkpoint, writer_id
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.exports import Imported, Snapshot
@@ -81,6 +84,16 @@ def save_conversation(
             return _branch(store, owner, conversation, remembered)
         return error
     return None
+
+
+def save_checkpoint(store: Store | None, owner: str, conversation: Conversation, text: str) -> None:
+    """Keep a streaming reply's text so far beside its saved conversation; best effort (the reply's own save reports
+    a failing database)."""
+    if store is None or conversation.id is None or conversation.unsaved:
+        return
+    checkpoint = Checkpoint(len(conversation.entries), text, writer_id(), time.time())
+    with contextlib.suppress(ChatError):
+        store.write_checkpoint(owner, conversation.id, checkpoint)
 
 
 def _branch(store: Store, owner: str, conversation: Conversation, remembered: dict | None) -> ChatError:

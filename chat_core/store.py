@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from chat_core.checkpoints import Checkpoint, abandoned
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.lab.examples import ExampleSet, check_can_save
@@ -70,6 +71,16 @@ def m003_example_sets_and_feedback(conn: Connection) -> None:
     )
 
 
+@migration
+def m004_reply_checkpoints(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE reply_checkpoints ("
+        " conversation_id VARCHAR(36) PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, content TEXT NOT NULL, writer VARCHAR(300) NOT NULL,"
+        " updated_at DOUBLE PRECISION NOT NULL)"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -98,6 +109,15 @@ messages = sa.Table(
     sa.Column("created_at", sa.Float),
 )
 
+reply_checkpoints = sa.Table(
+    "reply_checkpoints",
+    metadata,
+    sa.Column("conversation_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.Integer),
+    sa.Column("content", sa.Text),
+    sa.Column("writer", sa.String(300)),
+    sa.Column("updated_at", sa.Float),
+)
 example_sets = sa.Table(
     "example_sets",
     metadata,
@@ -181,13 +201,20 @@ class Store:
         self.engine = engine
         self.ready = False
         self._lock = threading.Lock()
+        self._file_lock = threading.Lock()
+        self._file = None
+        """A SQLite file and its (device, inode) when last used: deleted or replaced, the schema is made anew."""
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
+            database = engine.url.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                self._file = (Path(database), None)
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
 
     def _run(self, work: Callable[[Connection], object]):
+        self._follow_the_file()
         try:
             with self.engine.begin() as conn:
                 return work(conn)
@@ -201,17 +228,7 @@ class Store:
 
     def migrate(self) -> int:
         """Bring the schema up to date, one migration per transaction; returns the new version."""
-
-        def upgrade(conn: Connection) -> int:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7342001)")
-            version = _read_version(conn)
-            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-                step(conn)
-                conn.exec_driver_sql(f"UPDATE schema_version SET version = {number}")
-            return len(MIGRATIONS)
-
-        return self._run(upgrade)
+        return self._run(upgrade_schema)
 
     def ensure_ready(self) -> None:
         """Migrate once per process; after a failure the next call tries again."""
@@ -219,6 +236,37 @@ class Store:
             if not self.ready:
                 self.migrate()
                 self.ready = True
+
+    def _follow_the_file(self) -> None:
+        # Pooled connections to a deleted SQLite file write into the removed file, and everything written is lost:
+        # once the file is gone or replaced, they are dropped and the schema made again in the new file. The
+        # conversations then are "not found", and the pages save them anew, whole.
+        if self._file is None:
+            return
+        with self._file_lock:
+            self._follow(*self._file)
+
+    def _follow(self, path: Path, known: tuple[int, int] | None) -> None:
+        try:
+            stat = path.stat()
+            identity = (stat.st_dev, stat.st_ino)
+        except OSError:
+            identity = None
+        if identity == known:
+            return
+        self.engine.dispose()
+        if known is not None:
+            try:
+                with self.engine.begin() as conn:
+                    upgrade_schema(conn)
+            except sa.exc.SQLAlchemyError:
+                return
+            try:
+                stat = path.stat()
+                identity = (stat.st_dev, stat.st_ino)
+            except OSError:
+                return
+        self._file = (path, identity)
 
     def create(self, owner: str, page: str, thread: str, title: str, settings: dict | None = None) -> str:
         """A new, empty conversation; returns its unguessable id."""
@@ -257,6 +305,12 @@ class Store:
                     conn.execute(messages.insert(), rows)
                 except sa.exc.IntegrityError:  # another writer took these positions after the count above
                     raise conflict_error() from None
+            conn.execute(
+                reply_checkpoints.delete().where(
+                    reply_checkpoints.c.conversation_id == conversation.id,
+                    reply_checkpoints.c.position < len(conversation.entries),
+                )
+            )
             if settings is not None:
                 changes["settings"] = json.dumps(settings)
             conn.execute(conversations.update().where(conversations.c.id == conversation.id).values(**changes))
@@ -265,16 +319,23 @@ class Store:
         conversation.mark_saved()
 
     def load(self, conversation_id: str, owner: str) -> tuple[Summary, Conversation]:
-        """A conversation and its summary, only for its owner."""
+        """A conversation and its summary, only for its owner.
+
+        A reply whose writer ended before it finished (its checkpoint was left behind) comes last, marked
+        `interrupted`; it is not saved yet, so the next save writes it as it was shown.
+        """
 
         def read(conn: Connection):
             row = _owned(conn, conversation_id, owner)
             rows = conn.execute(
                 sa.select(messages).where(messages.c.conversation_id == conversation_id).order_by(messages.c.position)
             ).all()
-            return row, rows
+            left = conn.execute(
+                sa.select(reply_checkpoints).where(reply_checkpoints.c.conversation_id == conversation_id)
+            )
+            return row, rows, left.first()
 
-        row, rows = self._run(read)
+        row, rows, left = self._run(read)
         entries = [
             Entry(
                 r.role, r.content, status=r.status, error=json.loads(r.error) if r.error else None,
@@ -284,7 +345,25 @@ class Store:
         ]  # fmt: skip
         conversation = Conversation(entries, id=conversation_id)
         conversation.mark_saved()
+        if left is not None:
+            left = Checkpoint(left.position, left.content, left.writer, left.updated_at)
+            if left.position == len(entries) and abandoned(left):
+                conversation.add_reply(left.content, "interrupted", meta={"interrupted_at": left.updated_at})
         return _summary(row), conversation
+
+    def write_checkpoint(self, owner: str, conversation_id: str, checkpoint: Checkpoint) -> None:
+        """Keep a streaming reply's text so far beside the conversation (replaced by the finished reply)."""
+        row = {
+            "conversation_id": conversation_id, "position": checkpoint.position,
+            "content": storable(checkpoint.content), "writer": checkpoint.writer, "updated_at": checkpoint.updated_at,
+        }  # fmt: skip
+
+        def write(conn: Connection) -> None:
+            _owned(conn, conversation_id, owner)
+            changes = {key: value for key, value in row.items() if key != "conversation_id"}
+            _upsert(conn, reply_checkpoints, row, ["conversation_id"], changes)
+
+        self._run(write)
 
     def list(
         self, owner: str, search: str = "", limit: int = 200, page: str | None = None, thread: str | None = None
@@ -328,6 +407,7 @@ class Store:
 
         def write(conn: Connection) -> None:
             _owned(conn, conversation_id, owner)
+            conn.execute(reply_checkpoints.delete().where(reply_checkpoints.c.conversation_id == conversation_id))
             conn.execute(messages.delete().where(messages.c.conversation_id == conversation_id))
             conn.execute(conversations.delete().where(conversations.c.id == conversation_id))
 
@@ -421,6 +501,17 @@ class Store:
             query = query.where(conversations.c.page == page)
         rows = self._run(lambda conn: conn.execute(query).all())
         return [Tally(row.example_set, int(row.ups), int(row.total) - int(row.ups)) for row in rows]
+
+
+def upgrade_schema(conn: Connection) -> int:
+    """Run the migrations a database lacks (serialised on PostgreSQL); returns the schema version."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7342001)")
+    version = _read_version(conn)
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(conn)
+        conn.exec_driver_sql(f"UPDATE schema_version SET version = {number}")
+    return len(MIGRATIONS)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from chat_core.budget import Budget, fit_to_budget
+from chat_core.checkpoints import CHECKPOINT_EVERY
 from chat_core.checks import NO_GUARD, CheckInput, Guard, Verdict
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
@@ -146,6 +147,8 @@ class Finished:
 
 Event = UserAdded | Planned | Checked | Chunk | Retracted | Finished
 Saver = Callable[[Conversation], ChatError | None]
+Checkpointer = Callable[[Conversation, str], None]
+"""Keeps a streaming reply's text so far (the conversation, the text shown), so a crash cannot lose it unmarked."""
 
 
 class Turn:
@@ -159,12 +162,15 @@ class Turn:
         *,
         connect: Callable[[], ChatProvider],
         save: Saver | None = None,
+        checkpoint: Checkpointer | None = None,
     ):
         self.spec = spec
         self.conversation = conversation
         self.user_text = user_text
         self.connect = connect
         self.save = save
+        self.checkpoint = checkpoint
+        self._checkpointed_at: float | None = None
         self.plan: TurnPlan | None = None
         self.verdicts: list[Verdict] = []
         self.entry: Entry | None = None
@@ -241,8 +247,10 @@ class Turn:
             stream.cancel()
         holding = bool(self.spec.guard.output)
         error = caught = None
+        self._checkpoint()
         try:
             for piece in stream:
+                self._checkpoint()
                 if not holding:
                     yield self._show(piece)
                     continue
@@ -309,6 +317,16 @@ class Turn:
             if self.stream is not None and self.stream.adapted:
                 meta["adapted"] = list(self.stream.adapted)
         return meta
+
+    def _checkpoint(self) -> None:
+        # At the start of the reply, then at most every CHECKPOINT_EVERY seconds: what the audience has seen so far.
+        now = time.monotonic()
+        if self.checkpoint is None or (
+            self._checkpointed_at is not None and now - self._checkpointed_at < CHECKPOINT_EVERY
+        ):
+            return
+        self._checkpointed_at = now
+        self.checkpoint(self.conversation, self.shown)
 
     def _finish(self, entry: Entry) -> Finished:
         self.entry = entry

@@ -23,7 +23,7 @@ from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
-from chat_core.ui.threads import edit_and_resend, new_chat, resend, saver, send_draft
+from chat_core.ui.threads import checkpointer, edit_and_resend, new_chat, resend, saver, send_draft
 from chat_core.ui.transcript import message_text, reply_status
 
 Explain = Callable[[Entry], None]
@@ -46,7 +46,9 @@ def _draw_turn(
     page, thread = scope.page, scope.thread
     spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
     retracted = []
-    turn = Turn(spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope))
+    turn = Turn(
+        spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope), checkpoint=checkpointer()
+    )
     events = turn.events()
     try:
         if text.strip():

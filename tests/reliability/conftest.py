@@ -8,7 +8,7 @@ import pytest
 
 from chat_core.conversation import Conversation
 from chat_core.providers.client import ChatProvider
-from chat_core.saving import ChatScope, save_conversation
+from chat_core.saving import ChatScope, save_checkpoint, save_conversation
 from chat_core.store import Store
 from chat_core.turn import Chunk, Turn, TurnSpec
 
@@ -67,6 +67,7 @@ def take_turn(store: Store):
             text,
             connect=lambda: provider,
             save=lambda c: save_conversation(store, OWNER, c, SCOPE),
+            checkpoint=lambda c, shown: save_checkpoint(store, OWNER, c, shown),
         )
         return TakenTurn(turn).run()
 

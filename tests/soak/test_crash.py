@@ -1,4 +1,4 @@
-"""SIGKILL the app mid-reply and start it again: every completed message is there, the question of the cut turn too."""
+"""SIGKILL the app mid-reply and start it again: every completed message is there, and the cut reply, marked."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def test_a_killed_app_keeps_every_completed_message_and_the_cut_turns_question(browser: Browser, scripted, tmp_path):
+def test_a_killed_app_keeps_every_completed_message_and_marks_the_cut_reply_interrupted(
+    browser: Browser, scripted, tmp_path
+):
     scripted.enqueue(Step(text="First answer."), Step(text="tick ", chunks=1, forever=True, delay=0.05))
     folder = tmp_path / "app"
     with app_process(folder, **scripted_overrides(scripted)) as app:
@@ -56,16 +58,18 @@ def test_a_killed_app_keeps_every_completed_message_and_the_cut_turns_question(b
         ("assistant", "First answer.", "complete"),
         ("user", "Second question", "complete"),
     ]
-    # The reply is recorded when its stream ends; SIGKILL ends the process before that, so it is absent, and the
-    # question, saved before the model was called, waits for a Retry. Anything recorded must say it is incomplete.
-    assert len(kept) == 3 or kept[3][2] in ("incomplete", "stopped", "error")
+    # The reply's checkpoint outlived the killed process: it comes back marked interrupted, with its text.
+    role, text, status = kept[3]
+    assert (role, status) == ("assistant", "interrupted") and text.startswith("tick tick"), kept[3]
 
     scripted.enqueue(Step(text="Answered after the restart."))
     with app_process(folder, **scripted_overrides(scripted)) as restarted:
         page = browser.new_page()
         page.goto(f"{restarted.base_url}/{url.split('/', 3)[3]}")
-        expect(conversation(page)).to_have_count(3, timeout=REPLY_TIMEOUT)
+        expect(conversation(page)).to_have_count(4, timeout=REPLY_TIMEOUT)
         expect(conversation(page).nth(2)).to_contain_text("Second question")
+        expect(conversation(page).nth(3)).to_contain_text("tick tick")
+        expect(conversation(page).nth(3)).to_contain_text("Interrupted")
         page.close()
 
 
