@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -24,15 +24,6 @@ def message_text(entry: Entry) -> None:
         st.text(entry.content)
     else:
         st.markdown(unfetched_images(entry.content))
-
-
-def stream_markdown(chunks: Iterator[str]) -> str:
-    """Show a reply as it arrives, as Markdown that fetches nothing; returns the whole text."""
-    slot, text = st.empty(), ""
-    for chunk in chunks:
-        text += chunk
-        slot.markdown(unfetched_images(text))
-    return text
 
 
 def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from chat_core.checks import NO_GUARD, Guard, Verdict
 from chat_core.conversation import Conversation, Entry
-from chat_core.display import length_note, unfetched_images
+from chat_core.display import Redraw, length_note, unfetched_images
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import told_reason
 from chat_core.limits import RateLimit
@@ -66,6 +66,7 @@ def _draw_turn(
         st.session_state[keys.TURN_ACTIVE] = turn
         queue = reply_queue(scope.settings)
         ticket = queue.join() if queue is not None else None
+        pace = Redraw()
         try:
             for event in events:
                 if isinstance(event, Planned):
@@ -73,7 +74,7 @@ def _draw_turn(
                     note = waiting_note(queue.ahead(ticket)) if queue is not None else None
                     if note:
                         body.caption(note)
-                elif isinstance(event, Chunk):
+                elif isinstance(event, Chunk) and pace.due():
                     body.markdown(unfetched_images(turn.shown))
                 elif isinstance(event, Retracted):
                     retracted.append(event.verdict)

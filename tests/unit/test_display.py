@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from chat_core.display import length_note, plain_markdown, unfetched_images
+from chat_core.display import Redraw, length_note, plain_markdown, unfetched_images
 
 LEAK = "http://127.0.0.1:9/leak.png?q=secret"
 
@@ -95,3 +95,13 @@ def test_an_address_with_spaces_is_shown_but_not_linked():
 )
 def test_the_length_note_says_how_much_to_cut(length, note):
     assert length_note("x" * length, 8_000) == note
+
+
+def test_a_streaming_reply_is_redrawn_at_once_then_at_most_once_per_interval():
+    now = [100.0]
+    pace = Redraw(every=0.05, clock=lambda: now[0])
+    drawn = []
+    for step in (0.0, 0.01, 0.01, 0.04, 0.001, 0.2):
+        now[0] += step
+        drawn.append(pace.due())
+    assert drawn == [True, False, False, True, False, True]
