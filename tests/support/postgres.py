@@ -40,19 +40,23 @@ class PostgresServer:
         if self.as_postgres:
             shutil.chown(self.root, "postgres")
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._pg_ctl("start")
+        return self
+
+    def _pg_ctl(self, action: str) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
-            str(self.bin_dir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.root / "log"),
-            "start",
-        )
-        return self
+            str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-m", "immediate",
+            "-l", str(self.root / "log"), action,
+        )  # fmt: skip
+
+    def halt(self) -> None:
+        """Stop the server as a crash would (immediate mode), keeping its data for `resume`."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server again on its data and port; returns once it accepts connections."""
+        self._pg_ctl("start")
 
     def url(self, database: str = "postgres") -> str:
         """A SQLAlchemy URL for one database on this server."""
