@@ -84,6 +84,7 @@ class LocalModelServer:
         threads: int | None = None,
         startup_timeout: float = 180.0,
         host: str = "127.0.0.1",
+        port: int | None = None,
     ):
         self.model_path = model_path
         self.context = context
@@ -93,6 +94,8 @@ class LocalModelServer:
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
         self.startup_timeout = startup_timeout
         self.host = host
+        # The port to try first (a firewall rule may name one); when another process holds it, any free one.
+        self.preferred_port = port
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         handle, log_name = tempfile.mkstemp(prefix=f"chat-local-model-{os.getpid()}-", suffix=".log")
@@ -148,8 +151,8 @@ class LocalModelServer:
                 kind="local_model",
             )
         last_error = None
-        for _ in range(3):
-            self.port = free_port(self.host)
+        for attempt in range(3):
+            self.port = self.preferred_port if attempt == 0 and self.preferred_port else free_port(self.host)
             self.process = self._launcher.submit(self._spawn, model_path).result()
             self.starts += 1
             last_error = self._wait_until_ready()
@@ -180,13 +183,20 @@ class LocalModelServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return f"The server exited with code {self.process.returncode}: {self.log_tail()}"
-            try:
-                if httpx2.get(f"{self.base_url}/models", timeout=1.0).status_code == 200:
-                    return None
-            except httpx2.HTTPError:
-                pass
+            if self._serves_the_model():
+                return None
             time.sleep(0.1)
         return f"The server did not answer within {self.startup_timeout:g} seconds."
+
+    def _serves_the_model(self) -> bool:
+        # Another process may hold the port while the model loads (the server binds only once it has loaded):
+        # only a server listing the model under its alias counts, and ours exits with "address already in use".
+        try:
+            response = httpx2.get(f"{self.base_url}/models", timeout=1.0)
+            listed = [model.get("id") for model in response.json().get("data", [])] if response.is_success else []
+        except (httpx2.HTTPError, ValueError, AttributeError):
+            return False
+        return LOCAL_MODEL_NAME in listed and self.process.poll() is None
 
     def log_tail(self, lines: int = 5) -> str:
         """The last lines the server wrote, for error messages."""

@@ -1,6 +1,7 @@
 """The real embedded model: SmolLM2-135M-Instruct served by llama-cpp-python on loopback."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -142,6 +143,19 @@ def test_a_300_turn_conversation_never_overflows_the_context(local):
     assert plan.budget.prompt_tokens <= settings.context_window - settings.max_tokens
     assert stream.result.status in ("complete", "length")
     assert stream.result.usage.prompt_tokens <= settings.context_window - settings.max_tokens
+
+
+def test_after_a_trim_the_next_turn_reuses_the_prompt_the_server_already_read(local, local_server):
+    settings, provider = local
+    conversation = Conversation()
+    for index in range(300):
+        conversation.add_user(f"Turn {index}: tell me something about the number {index}, please.")
+        conversation.add_reply(f"The number {index} is a fine number with many interesting properties.", "complete")
+    first, stream, _ = ask(settings, provider, conversation, "Summarise our talk in one sentence.")
+    second, _, _ = ask(settings, provider, conversation, "And in one word?")
+    assert second.budget.dropped == first.budget.dropped, "the cut stays where the previous turn put it"
+    hits = re.findall(r"(\d+) prefix-match hit", local_server.log_path.read_text(errors="replace"))
+    assert int(hits[-1]) > stream.result.usage.prompt_tokens / 2, (hits[-3:], stream.result.usage.prompt_tokens)
 
 
 def test_the_vocabulary_count_matches_what_the_server_counts(local):
