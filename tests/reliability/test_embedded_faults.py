@@ -1,8 +1,10 @@
-"""The embedded model's port taken by another process: the model starts on another port and answers, never the
-process that holds the port."""
+"""Faults of the embedded model's server: killed mid-reply (a clear error, the text so far kept, restarted for the next
+turn) and its port taken by another process (it starts on another port and answers, never the process on the port)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 from collections.abc import Iterator
 
@@ -12,6 +14,7 @@ from chat_core.conversation import Conversation
 from chat_core.providers.client import ChatProvider
 from chat_core.providers.local_server import LocalModelServer
 from chat_core.settings import load_settings
+from chat_core.turn import Chunk, Turn, TurnSpec
 from tests.conftest import DETERMINISTIC
 from tests.reliability.conftest import shown_entries, stored_entries
 from tests.support.scripted_server import ScriptedServer
@@ -86,3 +89,35 @@ def test_a_port_held_by_another_web_server_is_not_mistaken_for_the_embedded_mode
     assert web_holder.history == [], "a question went to the process holding the port"
     assert SQUATTER_REPLY not in [e.content for e in conversation.entries]
     assert stored_entries(store, conversation) == shown_entries(conversation)
+
+
+@pytest.fixture
+def plain_server(model_path) -> Iterator[LocalModelServer]:
+    server = LocalModelServer(model_path, context=512, startup_timeout=60)
+    yield server
+    server.stop()
+
+
+def test_a_server_killed_mid_reply_gives_a_clear_error_keeps_the_text_and_is_restarted(plain_server, take_turn, store):
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "200", "CHAT_REPLY_DEADLINE": "60"})
+    conversation = Conversation()
+    provider = ChatProvider(settings, base_url=plain_server.ensure_running())
+    turn = Turn(TurnSpec(settings), conversation, "Tell me a long story about a lighthouse.", connect=lambda: provider)
+    shown, killed = "", None
+    for event in turn.events():
+        if isinstance(event, Chunk):
+            shown += event.text
+            if killed is None and len(shown.split()) >= 3:
+                killed = plain_server.process.pid
+                os.kill(killed, signal.SIGKILL)
+    assert killed is not None, "the reply ended before three words"
+    cut = turn.entry
+    assert cut.status == "error" and cut.content == shown and shown.strip()
+    assert "Traceback" not in cut.error["message"] and cut.error["message"].endswith(".")
+    assert not plain_server.is_running()
+
+    provider = ChatProvider(settings, base_url=plain_server.ensure_running())
+    again = take_turn(settings, conversation, "And a short one?", provider)
+    assert plain_server.process.pid != killed and plain_server.starts == 2
+    assert again.entry.status in {"complete", "length"} and again.shown.strip()
+    assert stored_entries(store, conversation)[-2:] == shown_entries(conversation)[-2:]
