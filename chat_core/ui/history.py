@@ -121,7 +121,10 @@ def _exports(scope: ChatScope, conversation: Conversation, title: str) -> None:
         ("⬇️ Python script (openai SDK)", to_python, "py", "text/x-python"),
     )
     for label, write, suffix, mime in formats:
-        st.download_button(label, lambda write=write: write(snapshot), f"{stem}.{suffix}", mime, key=f"export.{suffix}")
+        st.download_button(
+            label, lambda write=write: write(snapshot), f"{stem}.{suffix}", mime, key=f"export.{suffix}",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
+        )  # fmt: skip
 
 
 def import_box(page: str) -> None:
