@@ -8,6 +8,7 @@ import streamlit as st
 from chat_core.errors import ChatError
 from chat_core.identity import personal_link, token_from_link, user_owner, visitor_owner, visitor_token
 from chat_core.ui import keys
+from chat_core.ui.folds import fold
 from chat_core.ui.notices import notice
 
 
@@ -46,7 +47,10 @@ def your_link() -> None:
         "Your conversations are kept under this link: copy or bookmark it. Anyone with it can read them. "
         "The app's plain address starts a new, empty history."
     )
-    with st.expander("↩️ Have a link from before?"):
+    box = fold("↩️ Have a link from before?", keys.PASTED_LINK_OPEN)
+    if box is None:
+        return
+    with box:
         st.text_input(
             "Paste your link", key=keys.PASTED_LINK, on_change=_use_pasted_link, placeholder="http://…/?v=…",
             help="Press Enter: this page then shows that link's conversations.",

@@ -59,8 +59,10 @@ def chat(
                 turn(scope, conversation, text, guard, explain)
         draft_box(page)
         actions(page, thread, conversation)
-        view = st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation)
-        inspector(view, history=conversation.history())
+        inspector(
+            lambda: st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation),
+            history=conversation.history(),
+        )
     address = address_of(page, thread, conversation)
     if address:
         st.query_params["c"] = address

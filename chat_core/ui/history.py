@@ -16,6 +16,7 @@ from chat_core.saving import ChatScope, save_import
 from chat_core.store import Store, Summary
 from chat_core.ui import keys
 from chat_core.ui.account import owner
+from chat_core.ui.folds import fold
 from chat_core.ui.notices import notice, show_error
 from chat_core.ui.resources import storage
 from chat_core.ui.threads import new_chat, request_open
@@ -85,8 +86,11 @@ def _delete(store: Store, scope: ChatScope, conversation_id: str) -> None:
 
 
 def _manage(store: Store, scope: ChatScope, conversation: Conversation, current: Summary) -> None:
-    with st.expander("✏️ Rename, export or delete this conversation"):
-        if st.session_state.get(keys.HISTORY_TITLE_OF) != current.id:
+    box = fold("✏️ Rename, export or delete this conversation", keys.HISTORY_MANAGE_OPEN)
+    if box is None:
+        return
+    with box:
+        if st.session_state.get(keys.HISTORY_TITLE_OF) != current.id or keys.HISTORY_TITLE not in st.session_state:
             st.session_state[keys.HISTORY_TITLE_OF], st.session_state[keys.HISTORY_TITLE] = current.id, current.title
         with st.form("history.rename_form", border=False):  # a form, so Enter in the title renames
             st.text_input("Title", key=keys.HISTORY_TITLE)
@@ -132,8 +136,10 @@ def import_box(page: str) -> None:
     store = storage()
     if store is None:
         return
-    with st.expander("📥 Import a conversation"):
-        _import(store, page)
+    box = fold("📥 Import a conversation", keys.HISTORY_IMPORT_OPEN)
+    if box is not None:
+        with box:
+            _import(store, page)
 
 
 def _import(store: Store, page: str) -> None:

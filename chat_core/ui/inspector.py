@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -13,8 +13,10 @@ from chat_core.errors import ChatError
 from chat_core.messages import Message
 from chat_core.saving import ChatScope
 from chat_core.turn import plan_turn
+from chat_core.ui import keys
 from chat_core.ui.context_chart import context_chart
 from chat_core.ui.copy_code import copy_as_code
+from chat_core.ui.folds import fold
 from chat_core.ui.resources import connect
 
 REBUILT = "inspector.rebuilt"
@@ -67,13 +69,20 @@ def _planned(sent: dict) -> dict:
     return changes
 
 
-def inspector(view: dict | None, *, history: Sequence[Message] = (), key: str | None = None) -> None:
-    """The inspector's expander for one turn's view, or how to get one.
+def inspector(
+    view: dict | Callable[[], dict | None] | None, *, history: Sequence[Message] = (), key: str | None = None
+) -> None:
+    """The inspector's expander for one turn's view (or a call that makes it), or how to get one.
 
     `history` is the conversation the request came from (its oldest turns may have been left out); `key` tells
-    apart the widgets of several inspectors on one page (without it, the request itself does).
+    apart several inspectors on one page. The contents are drawn only while the expander is open: closed, it costs
+    a rerun next to nothing (the chart, the table and the code are most of a chat page's drawing).
     """
-    with st.expander("🔍 Request inspector: what the model was sent on the last turn"):
+    box = fold("🔍 Request inspector: what the model was sent on the last turn", keys.inspector_open(key))
+    if box is None:
+        return
+    view = view() if callable(view) else view
+    with box:
         if view is None:
             st.caption("Send a message to see the exact request: every role message and the parameters.")
             return

@@ -19,6 +19,10 @@ HISTORY_TITLE = "history.title"
 HISTORY_TITLE_OF = "history.title_of"
 HISTORY_CONFIRM_DELETE = "history.confirm_delete"
 HISTORY_IMPORT = "history.import"
+HISTORY_MANAGE_OPEN = "history.manage.open"
+HISTORY_IMPORT_OPEN = "history.import.open"
+PASTED_LINK_OPEN = "account.pasted_link.open"
+"""Whether these folds are open: their contents are drawn only then."""
 HISTORY_IMPORTED = "history.imported"
 HISTORY_IMPORT_ERROR = "history.import_error"
 """(file id, ChatError) of the last upload that was refused, shown while that file stays in the uploader."""
@@ -66,6 +70,11 @@ def cleared(page: str) -> str:
 def restored(page: str | None) -> str:
     """Set once the page has reopened what its URL asked for."""
     return f"restored.{page}"
+
+
+def inspector_open(name: str | None = None) -> str:
+    """Whether a request inspector is open (`name` tells apart several on one page; None for the chat's own)."""
+    return f"inspector.open.{name or 'chat'}"
 
 
 def page_widget(page: str, name: str) -> str:

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat_core.catalog import CHAT_PAGES
+from chat_core.ui.keys import inspector_open
 from tests.conftest import DETERMINISTIC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,14 @@ def chat_texts(app: AppTest) -> list[tuple[str, str]]:
 
 def inspector(app: AppTest, page: str, thread: str) -> dict:
     return app.session_state[f"{page}.{thread}.inspector"]
+
+
+def open_fold(app: AppTest, key: str) -> AppTest:
+    """Open a fold (an expander whose contents are drawn only while open), as a click on its header does."""
+    app.session_state[key] = True
+    return app.run()
+
+
+def open_inspector(app: AppTest, name: str | None = None) -> AppTest:
+    """Open a request inspector."""
+    return open_fold(app, inspector_open(name))

@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from chat_core.exports import MAX_IMPORT_BYTES
 from chat_core.store import Store, make_engine
-from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, send
+from chat_core.ui.keys import HISTORY_IMPORT_OPEN, HISTORY_MANAGE_OPEN, PASTED_LINK_OPEN
+from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, open_fold, open_inspector, send
 from tests.support.scripted_server import Step
 
 
@@ -108,7 +109,8 @@ def test_a_conversation_opens_on_its_own_page_with_its_subject(open_page, script
 
 
 def test_rename_changes_the_title(open_page, scripted_env):
-    app = send(open_page("chatbot"), "untitled thoughts")
+    app = open_fold(send(open_page("chatbot"), "untitled thoughts"), HISTORY_MANAGE_OPEN)
+    assert app.text_input(key="history.title").value == "untitled thoughts"
     app.text_input(key="history.title").set_value("My plan")
     app.button(key="history.rename").click().run()
     assert app_store().list(owner_of(app))[0].title == "My plan"
@@ -116,7 +118,7 @@ def test_rename_changes_the_title(open_page, scripted_env):
 
 
 def test_delete_asks_first_then_removes(open_page, scripted_env):
-    app = send(open_page("chatbot"), "delete me")
+    app = open_fold(send(open_page("chatbot"), "delete me"), HISTORY_MANAGE_OPEN)
     app.button(key="history.delete").click().run()
     assert any("for good" in text for text in alerts(app.sidebar.warning))
     app.button(key="history.delete_no").click().run()
@@ -154,7 +156,8 @@ def test_another_visitor_sees_none_of_it(open_page, scripted_env):
 
 def test_export_offers_json_markdown_and_python(open_page, scripted_env):
     app = send(open_page("tutor"), "What is a set?")
-    labels = [b.label for b in app.sidebar.get("download_button")]
+    assert app.sidebar.get("download_button") == [], "a closed fold draws nothing"
+    labels = [b.label for b in open_fold(app, HISTORY_MANAGE_OPEN).sidebar.get("download_button")]
     assert labels == ["⬇️ JSON (messages list)", "⬇️ Markdown", "⬇️ Python script (openai SDK)"]
 
 
@@ -167,7 +170,7 @@ def test_import_continues_an_exported_conversation(open_page, scripted_env):
         ],
         "metadata": {"title": "Pirate talk", "page": "chatbot", "thread": "Old persona", "fixed_messages": 1},
     }
-    app = open_page("chatbot")
+    app = open_fold(open_page("chatbot"), HISTORY_IMPORT_OPEN)
     app.get("file_uploader")[0].set_value(("talk.json", json.dumps(document).encode(), "application/json")).run()
     assert app.selectbox(key="chatbot.persona").value == "Custom persona"
     assert chat_texts(app) == [("user", "Ahoy"), ("assistant", "Arr!")]
@@ -184,7 +187,7 @@ BAD_IMPORTS = [
 
 
 def test_each_bad_import_is_refused_and_writes_nothing(open_page, scripted_env):
-    app = open_page("chatbot")
+    app = open_fold(open_page("chatbot"), HISTORY_IMPORT_OPEN)
     for data, message in BAD_IMPORTS:
         app.get("file_uploader")[0].set_value(("bad.json", data, "application/json")).run()
         assert any(message in text for text in alerts(app.sidebar.error)), message
@@ -249,7 +252,7 @@ def test_clear_starts_afresh_and_keeps_the_old_conversation_in_the_history(open_
 def test_the_inspector_is_rebuilt_for_a_reopened_conversation(open_page, scripted_env):
     app = send(send(open_page("tutor"), "What is a list?"), "And a tuple?")
     conversation_id = app.session_state["tutor.threads"]["Python"].id
-    again = reopen(app, "tutor", c=conversation_id)
+    again = open_inspector(reopen(app, "tutor", c=conversation_id))
     inspector_code = [c.value for c in again.code if c.language == "json"]
     sent = scripted_env.history[-1]["messages"]
     assert json.loads(inspector_code[0]) == sent
@@ -324,6 +327,7 @@ def test_after_a_reload_the_inspector_shows_the_parameters_that_were_sent(open_p
     tutor = saved_with(open_page, 0.5, 64)
     again = reopen(tutor, "tutor", c=tutor.query_params["c"])
     again.number_input(key="pref.max_tokens").set_value(200).run()
+    open_inspector(again)
     parameters = json.loads(again.json[0].value)
     assert (parameters["max_tokens"], parameters["temperature"]) == (64, 0.5)
     assert any("parameters sent with its last reply" in text for text in alerts(again.caption))
@@ -338,7 +342,7 @@ def test_editing_the_first_message_retitles_the_conversation(open_page, scripted
 
 def test_a_failed_imports_error_goes_once_an_import_succeeds(open_page, scripted_env):
     good = {"messages": [{"role": "user", "content": "Ahoy"}, {"role": "assistant", "content": "Arr!"}]}
-    app = open_page("chatbot")
+    app = open_fold(open_page("chatbot"), HISTORY_IMPORT_OPEN)
     uploader = app.get("file_uploader")[0]
     uploader.set_value(("bad.json", b'[{"role": "wizard", "content": "x"}]', "application/json")).run()
     assert any("unknown role" in text for text in alerts(app.error))
@@ -357,7 +361,9 @@ def test_the_plain_address_shows_the_personal_link_and_a_pasted_link_brings_the_
     assert [c.value for c in plain.sidebar.code] == [f"?v={plain.session_state['visitor']}"]
     assert any("plain address starts a new, empty history" in text for text in alerts(plain.sidebar.caption))
     assert history_labels(plain) == []
-    plain.text_input(key="account.pasted_link").set_value(f"http://localhost:8501/Chatbot?v={token}").run()
+    open_fold(plain, PASTED_LINK_OPEN).text_input(key="account.pasted_link").set_value(
+        f"http://localhost:8501/Chatbot?v={token}"
+    ).run()
     assert plain.query_params["v"] == token
     assert history_labels(plain) == ["🤖 My old question"]
     assert chat_texts(plain)[0] == ("user", "My old question")
@@ -366,6 +372,6 @@ def test_the_plain_address_shows_the_personal_link_and_a_pasted_link_brings_the_
 def test_a_pasted_text_without_a_link_is_refused_clearly(open_page, scripted_env):
     app = open_page("chatbot")
     visitor = app.session_state["visitor"]
-    app.text_input(key="account.pasted_link").set_value("my old chats please").run()
+    open_fold(app, PASTED_LINK_OPEN).text_input(key="account.pasted_link").set_value("my old chats please").run()
     assert app.session_state["visitor"] == visitor
     assert any("not a Chat lab link" in text for text in alerts(app.warning))

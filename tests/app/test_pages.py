@@ -3,7 +3,7 @@
 import json
 
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT, PERSONAS, TUTOR_SUBJECTS
-from tests.app.conftest import alerts, chat_texts, inspector, send
+from tests.app.conftest import alerts, chat_texts, inspector, open_inspector, send
 from tests.support.openai_errors import MAX_TOKENS_REFUSED
 from tests.support.scripted_server import Step
 
@@ -225,6 +225,7 @@ def test_the_inspector_shows_what_was_sent_and_what_was_adapted(open_page, scrip
     scripted_env.enqueue(Step(status=400, error_body=MAX_TOKENS_REFUSED), Step(text="Fine."))
     app = send(open_page("chatbot"), "Hello")
     assert chat_texts(app)[1] == ("assistant", "Fine.")
-    parameters = json.loads(next(j.value for j in app.json))
+    assert not app.json, "a closed inspector draws nothing"
+    parameters = json.loads(next(j.value for j in open_inspector(app).json))
     assert parameters["max_completion_tokens"] == 24 and "max_tokens" not in parameters
     assert any("max_completion_tokens sent instead of max_tokens" in i.value for i in app.info)

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chat_core.lab.examples import BUILT_IN_SETS, ExampleSet, to_json
-from tests.app.conftest import PAGES, ROOT, send, shown
+from tests.app.conftest import PAGES, ROOT, open_inspector, send, shown
 from tests.support.scripted_server import Step
 
 PYTHON = BUILT_IN_SETS["Python"]
@@ -157,7 +157,7 @@ def test_comparing_two_configurations_sends_each_its_own_knobs(open_page, script
 
 def test_the_python_shown_in_the_inspector_sends_the_same_request_again(open_page, scripted_env, tmp_path):
     scripted_env.enqueue(Step(text="First."), Step(text="Again."))
-    app = send(open_page("tutor"), "What is a set?")
+    app = open_inspector(send(open_page("tutor"), "What is a set?"))
     script = next(code.value for code in app.code if code.language == "python")
     assert "OPENAI_API_KEY" in script
     (tmp_path / "request.py").write_text(script)
