@@ -68,8 +68,8 @@ class Conversation:
 
     def _cut(self, index: int) -> None:
         del self.entries[index:]
-        if self.synced > index:
-            self.truncate_to = index if self.truncate_to is None else min(self.truncate_to, index)
+        if self.synced > index:  # the database holds entries from here on (and synced <= any earlier cut)
+            self.truncate_to = index
             self.synced = index
 
     def history(self) -> list[Message]:

@@ -108,3 +108,27 @@ def test_each_message_costs_its_text_and_the_same_overhead():
         counter.count_message({"role": "user", "content": "abcdef"}) == counter.count_text("abcdef") + MESSAGE_OVERHEAD
     )
     assert counter.count_text("abcdef") == 2 and counter.count_text("abcdefg") == 3
+
+
+def test_a_reply_at_the_start_of_the_cut_goes_alone_and_the_kept_history_starts_with_a_question():
+    history = [{"role": "assistant", "content": "Hi."}, *turns(6)]
+    question = {"role": "user", "content": "next"}
+    budget = fit_to_budget(SYSTEM, history, question, context_window=600, reply_tokens=256, counter=counter)
+    assert budget.dropped and budget.dropped[0] == 0
+    kept = budget.messages[len(SYSTEM) : -1]
+    assert kept[0]["role"] == "user" and len(budget.dropped) % 2 == 1
+
+
+def test_a_question_that_got_no_reply_is_dropped_alone():
+    history = [{"role": "user", "content": "lost " + "x" * 900}, {"role": "user", "content": "Q"},
+               {"role": "assistant", "content": "A"}]  # fmt: skip
+    question = {"role": "user", "content": "next"}
+    budget = fit_to_budget(SYSTEM, history, question, context_window=512, reply_tokens=256, counter=counter)
+    assert budget.dropped == [0]
+
+
+def test_a_big_question_with_a_short_answer_is_dropped_with_its_answer():
+    history = [{"role": "user", "content": "q" * 900}, {"role": "assistant", "content": "ok"}]
+    question = {"role": "user", "content": "next"}
+    budget = fit_to_budget(SYSTEM, history, question, context_window=512, reply_tokens=256, counter=counter)
+    assert budget.dropped == [0, 1]

