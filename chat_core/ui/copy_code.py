@@ -23,12 +23,24 @@ def server_url() -> str | None:
         return settings.base_url
 
 
+def _embedded() -> bool:
+    try:
+        return base_settings().provider == "local"
+    except ChatError:
+        return False
+
+
 def copy_as_code(body: Mapping[str, object], key: str) -> None:
     """The request as Python (openai SDK, key from the environment) and as curl, each to copy or download."""
     st.markdown("**Copy as code**")
     st.caption("The same request, to run yourself. The API key stays in the OPENAI_API_KEY environment variable.")
     base_url = server_url()
     python, curl = st.tabs(["Python", "curl"])
+    if _embedded():
+        st.caption(
+            "The address is the embedded model's for as long as the app runs: it changes when the app restarts "
+            "(a conversation's exported script says how to serve the model yourself)."
+        )
     with python:
         script = python_script(body, base_url)
         st.code(script, language="python")

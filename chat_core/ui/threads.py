@@ -117,6 +117,14 @@ def new_chat(page: str, name: str) -> None:
     st.session_state[keys.cleared(page)] = name
 
 
+def clear_chat(page: str, name: str) -> None:
+    """The chat's Clear: a new, empty conversation, saying where the old one went."""
+    had = st.session_state.get(keys.threads(page), {}).get(name)
+    new_chat(page, name)
+    if had is not None and had.entries:
+        st.toast("Started a new chat. The previous one stays in the history in the sidebar.", icon="🧹")
+
+
 def address_of(page: str, name: str, conversation: Conversation) -> str | None:
     """The `c=` a page's address carries, so a reload shows what the page shows: a conversation, a cleared one, or
     none (the thread's latest)."""

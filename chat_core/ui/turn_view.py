@@ -23,7 +23,7 @@ from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
 from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
-from chat_core.ui.threads import checkpointer, edit_and_resend, new_chat, resend, saver, send_draft
+from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, resend, saver, send_draft
 from chat_core.ui.transcript import message_text, reply_status
 
 Explain = Callable[[Entry], None]
@@ -139,7 +139,7 @@ def actions(page: str, thread: str, conversation: Conversation) -> None:
         return
     left, middle, right = st.columns(3)
     left.button(
-        "🧹 Clear conversation", key=keys.page_widget(page, "clear"), on_click=new_chat, args=(page, thread),
+        "🧹 Clear conversation", key=keys.page_widget(page, "clear"), on_click=clear_chat, args=(page, thread),
         help="Start afresh; the conversation stays in the history.",
     )  # fmt: skip
     if conversation.entries[-1].error is None:

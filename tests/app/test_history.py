@@ -245,6 +245,7 @@ def test_clear_starts_afresh_and_keeps_the_old_conversation_in_the_history(open_
     app = send(open_page("chatbot"), "Old topic")
     app.button(key="chatbot.clear").click().run()
     assert chat_texts(app) == []
+    assert [t.value for t in app.toast] == ["Started a new chat. The previous one stays in the history in the sidebar."]
     app = send(app, "New topic")
     assert [s.title for s in app_store().list(owner_of(app))] == ["New topic", "Old topic"]
 
