@@ -132,6 +132,12 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Streamed:
+    """Everything the audience will read of the reply has been shown (the stream ended and no check caught it);
+    recording and saving it come next."""
+
+
+@dataclass(frozen=True)
 class Retracted:
     """An output check caught the reply: what was shown is withdrawn."""
 
@@ -145,7 +151,7 @@ class Finished:
     entry: Entry
 
 
-Event = UserAdded | Planned | Checked | Chunk | Retracted | Finished
+Event = UserAdded | Planned | Checked | Chunk | Streamed | Retracted | Finished
 Saver = Callable[[Conversation], ChatError | None]
 Checkpointer = Callable[[Conversation, str], None]
 """Keeps a streaming reply's text so far (the conversation, the text shown), so a crash cannot lose it unmarked."""
@@ -273,6 +279,8 @@ class Turn:
             caught = self._check_output(check_input, stream.text, final=True)
             if caught is None and stream.text[len(self.shown) :]:
                 yield self._show(stream.text[len(self.shown) :])
+        if caught is None:
+            yield Streamed()
         if caught is not None:
             retracted = bool(self.shown)
             self.shown = ""

@@ -19,7 +19,7 @@ from chat_core.limits import RateLimit
 from chat_core.messages import MAX_USER_CHARS
 from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
-from chat_core.turn import Chunk, Planned, Retracted, Turn, TurnSpec
+from chat_core.turn import Chunk, Planned, Retracted, Streamed, Turn, TurnSpec
 from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
@@ -74,8 +74,8 @@ def _draw_turn(
                     note = waiting_note(queue.ahead(ticket)) if queue is not None else None
                     if note:
                         body.caption(note)
-                elif isinstance(event, Chunk) and pace.due():
-                    body.markdown(unfetched_images(turn.shown))
+                elif (isinstance(event, Chunk) and pace.due()) or (isinstance(event, Streamed) and turn.shown):
+                    body.markdown(unfetched_images(turn.shown))  # paced while streaming; all of it at the end
                 elif isinstance(event, Retracted):
                     retracted.append(event.verdict)
                     with body.container():

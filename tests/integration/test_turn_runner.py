@@ -12,7 +12,7 @@ from chat_core.checks import NO_GUARD, CheckInput, Guard, Verdict
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.providers.client import ChatProvider
-from chat_core.turn import Checked, Chunk, Finished, Planned, Retracted, Running, Turn, TurnSpec, UserAdded
+from chat_core.turn import Checked, Chunk, Finished, Planned, Retracted, Running, Streamed, Turn, TurnSpec, UserAdded
 from tests.support.openai_errors import MAX_TOKENS_REFUSED, TEMPERATURE_REFUSED
 from tests.support.scripted_server import Step
 
@@ -58,7 +58,7 @@ def test_a_turn_yields_its_stages_in_order_and_records_the_reply(runner_for, scr
     conversation = Conversation()
     events = list(turn("Capital of France?", conversation).events())
     kinds = [type(e) for e in events]
-    assert kinds == [UserAdded, Planned, Chunk, Chunk, Chunk, Finished]
+    assert kinds == [UserAdded, Planned, Chunk, Chunk, Chunk, Streamed, Finished]
     assert "".join(e.text for e in events if isinstance(e, Chunk)) == "Paris is the capital."
     entry = events[-1].entry
     assert [e.content for e in conversation.entries] == ["Capital of France?", "Paris is the capital."]
