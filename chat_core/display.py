@@ -24,8 +24,8 @@ _DEFINITION = re.compile(
 
 REDRAW_EVERY = 0.1
 """Seconds between two redraws of a streaming reply: ten a second reads as a steady flow, and a browser showing many
-replies at once redraws each ten times a second instead of once per token (bench/bench_browser.py: with eight sessions
-at once, each session's visible rate went from 74% to 83% of a solo session's at 0.05 s, to 83-88% at 0.1 s)."""
+replies at once redraws each ten times a second instead of once per token (bench/bench_browser.py, eight sessions at
+once: the slowest session kept 72-74% of a solo session's rate at 0.05 s, 83% at 0.1 s)."""
 
 
 class Redraw:
