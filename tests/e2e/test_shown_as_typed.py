@@ -68,3 +68,29 @@ def test_images_a_reply_names_are_never_fetched_and_show_their_address(chatbot: 
     expect(conversation(chatbot).nth(1)).to_contain_text(leak, timeout=REPLY_TIMEOUT)
     settle(chatbot)
     assert trap.requests == []
+
+
+def test_a_hostile_reply_stays_inert_in_the_chat_and_in_the_open_inspector(chatbot: Page, scripted, trap):
+    reply = (
+        '<script>window.__xss=1</script> <img src=x onerror="window.__xss=2">\n\n'
+        f"Then [click](javascript:window.__xss=3) ![i]({trap.url}/img.png) [a link]({trap.url}/page)"
+    )
+    scripted.enqueue(Step(text=reply, chunks=6, delay=0.05))
+    send(chatbot, "Say something hostile.")
+    shown = conversation(chatbot).nth(1).get_by_test_id("stChatMessageContent")
+    expect(shown).to_contain_text(f"{trap.url}/img.png", timeout=REPLY_TIMEOUT)
+    settle(chatbot)
+    scripted.enqueue(Step(text="Fine."))
+    send(chatbot, "And now?")  # the next request carries the hostile reply: the inspector shows it
+    expect(conversation(chatbot).nth(3)).to_contain_text("Fine.", timeout=REPLY_TIMEOUT)
+    settle(chatbot)
+    inspector = chatbot.get_by_test_id("stExpander").filter(has_text="Request inspector")
+    inspector.get_by_text("Request inspector").click()
+    code = inspector.get_by_test_id("stCode").filter(has_text="<script>window.__xss=1</script>")
+    expect(code.first).to_be_visible(timeout=UI_TIMEOUT)
+    settle(chatbot)
+    assert chatbot.evaluate("window.__xss") is None, "a script in the reply ran"
+    assert chatbot.locator("a[href^='javascript:']").count() == 0
+    expect(shown.locator("img")).to_have_count(0)
+    expect(shown.get_by_role("link", name="a link")).to_have_attribute("href", f"{trap.url}/page")
+    assert trap.requests == [], "the browser fetched what the reply named"
