@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx2
+from _common import record
 
 from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.tokens import VocabularyCounter
@@ -111,6 +113,19 @@ def main() -> None:
     print(f"ratio one-token / batched: cold {exact[0] / base[0]:.2f}, warm {exact[1] / base[1]:.2f}")
     print(f"prefix reuse buys (one token per decode): {exact[0] / max(exact[1], 1e-9):.0f}x faster first token")
     print(f"machine: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores")
+    record(
+        "prompt_cache",
+        {
+            "rounds": args.rounds,
+            "prompt_tokens": tokens,
+            "cold_ms": {name: cold for name, (cold, _) in medians.items()},
+            "warm_ms": {name: warm for name, (_, warm) in medians.items()},
+            "same_reply_cold_and_warm": {name: f"{sum(d['same'])}/{len(d['same'])}" for name, d in figures.items()},
+            "prefix_reuse_speedup_one_token": exact[0] / max(exact[1], 1e-9),
+            "repeatability_cost_cold": exact[0] / base[0],
+            "repeatability_cost_warm": exact[1] / base[1],
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def commands(quick: bool) -> list[list[str]]:
         ["bench_browser.py", "both", "--runs", "3" if quick else "7"],
         ["bench_embedded.py", "both", "--turns", "60" if quick else "300", "--rounds", "1" if quick else "3"],
         ["bench_sessions.py", "both", "--starts", "1" if quick else "3"],
+        ["bench_prompt_cache.py", "--rounds", "1" if quick else "3"],
     ]
 
 
