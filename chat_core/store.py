@@ -21,6 +21,8 @@ from chat_core.lab.examples import ExampleSet, check_can_save
 from chat_core.lab.feedback import Tally
 
 MIGRATIONS: list[Callable[[Connection], None]] = []
+SQLITE_BUSY_SECONDS = 5
+"""How long a SQLite write waits for another writer before the page says the database is locked."""
 
 
 def migration(step: Callable[[Connection], None]) -> Callable[[Connection], None]:
@@ -190,7 +192,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        return sa.create_engine(url, connect_args={"timeout": 2})
+        return sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3})
 
 
@@ -515,9 +517,13 @@ def upgrade_schema(conn: Connection) -> int:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Write-ahead logging: readers never hold up a writer, and a writer waits only for another writer's (short)
+    # transaction. With the default rollback journal, twenty sessions chatting at once met "database is locked"
+    # about once in 900 messages: a commit waited for every reader.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 2000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+    cursor.execute("PRAGMA journal_mode = WAL").fetchall()
     cursor.close()
 
 

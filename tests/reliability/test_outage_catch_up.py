@@ -16,11 +16,21 @@ def one_turn(conversation: Conversation, question: str) -> None:
 
 
 def break_database(path: Path) -> Path:
-    """Put garbage where the database was; return where the real file went."""
-    kept = path.with_suffix(".kept")
-    path.rename(kept)
+    """Put garbage where the database was, its write-ahead log moved away with it; return where the real files went."""
+    kept = path.parent / "kept"
+    kept.mkdir()
+    for part in path.parent.glob(f"{path.name}*"):
+        part.rename(kept / part.name)
     path.write_bytes(b"not a database " * 500)
     return kept
+
+
+def restore_database(path: Path, kept: Path) -> None:
+    """Put the real database back, with its write-ahead log, as a restore from a backup does."""
+    for part in path.parent.glob(f"{path.name}*"):
+        part.unlink()
+    for part in kept.iterdir():
+        part.replace(path.parent / part.name)
 
 
 def test_a_conversation_saved_before_an_outage_catches_up_once_the_database_is_back(tmp_path):
@@ -39,7 +49,7 @@ def test_a_conversation_saved_before_an_outage_catches_up_once_the_database_is_b
     assert conversation.unsaved
     assert [p.kind for p in catch_up(store, OWNER, threads)] == ["storage"]
 
-    kept.replace(path)
+    restore_database(path, kept)
     assert catch_up(store, OWNER, threads) == []
     assert not conversation.unsaved
     assert stored_entries(store, conversation) == shown_entries(conversation)
