@@ -11,20 +11,30 @@ the session's tag) and trickles at 50 tokens per second. Every session must rece
 another's; each session's visible rate at least 80% of a solo session's (solo and eight-at-once rounds alternate).
 The app process's CPU (share of one core) and memory are reported.
 
-    .venv/bin/python bench/bench_browser.py [streaming|concurrency|both] [--runs N]
+long: a conversation of 20, 200 and 2,000 saved messages, opened from its link in a new browser session; Enter to
+the first word of the next reply and to a settled page, against the simplest Streamlit chat holding the same
+messages (bench/simple_chat.py, served the same way), alternating. Targets as for the rerun benchmark: the page's
+settled time at 2,000 messages at most twice its time at 20, and the page faster than the simple pattern at every
+size.
+
+    .venv/bin/python bench/bench_browser.py [streaming|concurrency|long|both|all] [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from pathlib import Path
 
 import openai
 from _browser import PerRequestScript, chromium, dump, open_page, scripted_overrides, send_and_watch, serve, tokens
-from _common import median, process_cpu_seconds, record, rss_mib
+from _common import long_conversation, median, process_cpu_seconds, record, rss_mib
+from bench_long_chat import save_chat
 
+from chat_core.identity import mint_visitor_token, visitor_owner
+from chat_core.store import Store, make_engine
 from tests.support.scripted_server import ScriptedServer, Step
 
 TTFT_DELAY = 0.25
@@ -33,6 +43,8 @@ STREAM_INTERVAL = 0.01
 SESSIONS = 8
 CONCURRENT_INTERVAL = 0.02
 CONCURRENT_WORDS = 100
+LONG_SIZES = (20, 200, 2000)
+LONG_WORDS = 40
 
 
 def bare_reply(base_url: str) -> tuple[float, float]:
@@ -169,16 +181,76 @@ def concurrency(rounds: int) -> dict:
     return figures
 
 
+def long_chats(runs: int) -> dict:
+    """Enter to first word and to a settled page in long saved conversations: the Chatbot page against the simple
+    pattern with the same messages, each run in a new browser session, alternating."""
+    server = ScriptedServer().start()
+    PerRequestScript(
+        server, lambda body: Step(text=tokens(tag_of(body), LONG_WORDS), chunks=LONG_WORDS, delay=STREAM_INTERVAL)
+    )
+    folder = Path(tempfile.mkdtemp(prefix="bench-long-browser-"))
+    sizes = {}
+    try:
+        with serve(folder / "app", **scripted_overrides(server)) as app, chromium() as b:
+            store = Store(make_engine(f"sqlite:///{folder / 'app' / 'chats.sqlite3'}"))
+            store.migrate()
+            for size in LONG_SIZES:
+                messages = long_conversation(size)
+                token = mint_visitor_token()
+                conversation_id = save_chat(store, visitor_owner(token), messages)
+                saved = folder / f"messages-{size}.json"
+                saved.write_text(json.dumps(messages))
+                overrides = {**scripted_overrides(server), "SIMPLE_CHAT_MESSAGES": str(saved)}
+                with serve(folder / f"simple-{size}", "bench/simple_chat.py", **overrides) as simple:
+                    urls = {"page": f"{app.base_url}/Chatbot?v={token}&c={conversation_id}", "simple": simple.base_url}
+                    seen = {"page": [], "simple": []}
+                    for run in range(runs + 1):
+                        for name in ("page", "simple") if run % 2 == 0 else ("simple", "page"):
+                            context = b.new_context(viewport={"width": 1280, "height": 900})
+                            page = context.new_page()
+                            open_page(page, urls[name])
+                            tag = f"{name[0]}{size}r{run}x"
+                            watched = send_and_watch(page, f"{tag} and next?", tag, LONG_WORDS)()
+                            context.close()
+                            assert watched.words == LONG_WORDS, f"{name} showed {watched.words} of {LONG_WORDS}"
+                            if run:  # the first run of each warms up
+                                seen[name].append(watched)
+                row = {
+                    f"{name}_{what}_ms": median(getattr(s, what) for s in seen[name]) * 1000
+                    for name in seen
+                    for what in ("first", "settled")
+                }
+                row["settled_page_over_simple"] = row["page_settled_ms"] / row["simple_settled_ms"]
+                row["first_page_over_simple"] = row["page_first_ms"] / row["simple_first_ms"]
+                sizes[str(size)] = row
+                print(f"  {size:>5} messages: {dump(row)}", flush=True)
+    finally:
+        server.stop()
+    smallest, largest = sizes[str(min(LONG_SIZES))], sizes[str(max(LONG_SIZES))]
+    figures = {
+        "runs": runs,
+        "sizes": sizes,
+        "settled_growth_largest_over_smallest": largest["page_settled_ms"] / smallest["page_settled_ms"],
+        "settled_growth_target": 2.0,
+        "faster_than_simple_everywhere": all(row["settled_page_over_simple"] < 1 for row in sizes.values()),
+    }
+    figures["growth_met"] = figures["settled_growth_largest_over_smallest"] <= 2.0
+    print("long:", dump({k: v for k, v in figures.items() if k != "sizes"}))
+    return figures
+
+
 def main() -> None:
     """Parse the flags, measure, record."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("which", nargs="?", choices=("streaming", "concurrency", "both"), default="both")
+    parser.add_argument("which", nargs="?", choices=("streaming", "concurrency", "long", "both", "all"), default="all")
     parser.add_argument("--runs", type=int, default=7, help="measured runs (streaming) or rounds (concurrency)")
     args = parser.parse_args()
-    if args.which in ("streaming", "both"):
+    if args.which in ("streaming", "both", "all"):
         record("browser_streaming", streaming(args.runs))
-    if args.which in ("concurrency", "both"):
+    if args.which in ("concurrency", "both", "all"):
         record("browser_concurrency", concurrency(max(2, args.runs // 2)))
+    if args.which in ("long", "all"):
+        record("browser_long_chat", long_chats(max(2, args.runs // 2)))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def commands(quick: bool) -> list[list[str]]:
     """Each benchmark with its repetitions."""
     return [
         ["bench_long_chat.py", "--reruns", "3" if quick else "9"],
-        ["bench_browser.py", "both", "--runs", "3" if quick else "7"],
+        ["bench_browser.py", "all", "--runs", "3" if quick else "7"],
         ["bench_embedded.py", "both", "--turns", "60" if quick else "300", "--rounds", "1" if quick else "3"],
         ["bench_sessions.py", "both", "--starts", "1" if quick else "3"],
         ["bench_prompt_cache.py", "--rounds", "1" if quick else "3"],
@@ -62,6 +62,17 @@ def plots(results: dict) -> list[str]:
         ax.set_title("Script rerun time (AppTest), same run")
         ax.legend()
         made.append(_save(fig, "long-chat-rerun.png"))
+    if "browser_long_chat" in results:
+        sizes = results["browser_long_chat"]["sizes"]
+        keys = sorted(sizes, key=int)
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+        for name, style in (("page", "o-"), ("simple", "s--")):
+            label = "Chatbot page" if name == "page" else "simple pattern"
+            ax.plot([int(k) for k in keys], [sizes[k][f"{name}_settled_ms"] for k in keys], style, label=label)
+        ax.set(xscale="log", xlabel="saved messages", ylabel="Enter to settled page (ms, median)")
+        ax.set_title("In Chromium: a new reply in a long conversation")
+        ax.legend()
+        made.append(_save(fig, "long-chat-browser.png"))
     if "embedded_long_chat" in results:
         rows = results["embedded_long_chat"]["per_turn"]
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
@@ -139,6 +150,19 @@ def table(results: dict) -> str:
                 lines.append(
                     f"| {size} | {row['page_rerun_ms']:.0f} | {row['simple_rerun_ms']:.0f} | "
                     f"{row['page_rerun_ms'] / row['simple_rerun_ms']:.2f} | {row['page_messages_drawn']} |"
+                )
+        if name == "browser_long_chat":
+            lines += [
+                "",
+                "| messages | page: first word ms | simple: first word ms | page: settled ms | simple: settled ms "
+                "| settled page / simple |",
+                "|---|---|---|---|---|---|",
+            ]
+            for size, row in sorted(figures["sizes"].items(), key=lambda kv: int(kv[0])):
+                lines.append(
+                    f"| {size} | {row['page_first_ms']:.0f} | {row['simple_first_ms']:.0f} | "
+                    f"{row['page_settled_ms']:.0f} | {row['simple_settled_ms']:.0f} | "
+                    f"{row['settled_page_over_simple']:.2f} |"
                 )
         lines.append("")
     return "\n".join(lines)
