@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _CODE = re.compile(
@@ -26,24 +24,6 @@ REDRAW_EVERY = 0.1
 """Seconds between two redraws of a streaming reply: ten a second reads as a steady flow, and a browser showing many
 replies at once redraws each ten times a second instead of once per token (bench/bench_browser.py, eight sessions at
 once: the slowest session kept 72-74% of a solo session's rate at 0.05 s, 83% at 0.1 s)."""
-
-
-class Redraw:
-    """Paces a streaming reply's redraws: the first piece at once, then at most one redraw every `every` seconds.
-
-    Text that arrives between two redraws is drawn with the next piece, and all of it when the reply ends.
-    """
-
-    def __init__(self, every: float = REDRAW_EVERY, clock: Callable[[], float] = time.monotonic):
-        self.every, self.clock, self.last = every, clock, None
-
-    def due(self) -> bool:
-        """Whether to redraw now; counts the redraw when it is."""
-        now = self.clock()
-        if self.last is not None and now - self.last < self.every:
-            return False
-        self.last = now
-        return True
 
 
 def plain_markdown(text: str) -> str:

@@ -246,29 +246,21 @@ class Store:
         if self._file is None:
             return
         with self._file_lock:
-            self._follow(*self._file)
-
-    def _follow(self, path: Path, known: tuple[int, int] | None) -> None:
-        try:
-            stat = path.stat()
-            identity = (stat.st_dev, stat.st_ino)
-        except OSError:
-            identity = None
-        if identity == known:
-            return
-        self.engine.dispose()
-        if known is not None:
-            try:
-                with self.engine.begin() as conn:
-                    upgrade_schema(conn)
-            except sa.exc.SQLAlchemyError:
+            path, known = self._file
+            identity = _file_identity(path)
+            if identity == known:
                 return
-            try:
-                stat = path.stat()
-                identity = (stat.st_dev, stat.st_ino)
-            except OSError:
-                return
-        self._file = (path, identity)
+            self.engine.dispose()
+            if known is not None:
+                try:
+                    with self.engine.begin() as conn:
+                        upgrade_schema(conn)
+                except sa.exc.SQLAlchemyError:
+                    return
+                identity = _file_identity(path)
+                if identity is None:
+                    return
+            self._file = (path, identity)
 
     def create(self, owner: str, page: str, thread: str, title: str, settings: dict | None = None) -> str:
         """A new, empty conversation; returns its unguessable id."""
@@ -503,6 +495,15 @@ class Store:
             query = query.where(conversations.c.page == page)
         rows = self._run(lambda conn: conn.execute(query).all())
         return [Tally(row.example_set, int(row.ups), int(row.total) - int(row.ups)) for row in rows]
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """A file's (device, inode), or None when there is no file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def upgrade_schema(conn: Connection) -> int:

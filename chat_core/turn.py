@@ -18,6 +18,7 @@ from chat_core.checks import NO_GUARD, CheckInput, Guard, Verdict
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.messages import Example, Message, check_user_text, request_parts
+from chat_core.pacing import Pace
 from chat_core.providers.client import ChatProvider, ChatRequest, ReplyStream
 from chat_core.providers.sdk_errors import translate
 from chat_core.settings import Settings
@@ -176,7 +177,7 @@ class Turn:
         self.connect = connect
         self.save = save
         self.checkpoint = checkpoint
-        self._checkpointed_at: float | None = None
+        self._checkpoints = Pace(CHECKPOINT_EVERY)
         self.plan: TurnPlan | None = None
         self.verdicts: list[Verdict] = []
         self.entry: Entry | None = None
@@ -328,13 +329,8 @@ class Turn:
 
     def _checkpoint(self) -> None:
         # At the start of the reply, then at most every CHECKPOINT_EVERY seconds: what the audience has seen so far.
-        now = time.monotonic()
-        if self.checkpoint is None or (
-            self._checkpointed_at is not None and now - self._checkpointed_at < CHECKPOINT_EVERY
-        ):
-            return
-        self._checkpointed_at = now
-        self.checkpoint(self.conversation, self.shown)
+        if self.checkpoint is not None and self._checkpoints.due():
+            self.checkpoint(self.conversation, self.shown)
 
     def _finish(self, entry: Entry) -> Finished:
         self.entry = entry

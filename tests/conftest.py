@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from chat_core.providers.local_server import LocalModelServer, find_model_file
 from chat_core.settings import load_settings
 from chat_core.store import Store, make_engine
-from tests.support.postgres import PostgresServer, postgres_bin
+from tests.support.postgres import PostgresServer, require_postgres_bin
 from tests.support.scripted_server import ScriptedServer
 
 DETERMINISTIC = {"CHAT_TEMPERATURE": "0", "CHAT_SEED": "42"}
@@ -64,12 +64,7 @@ def no_dotenv(monkeypatch, tmp_path):
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server for the session; skipped locally without one, never in CI."""
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is not installed; .ci/run must install Debian's postgresql package")
-        pytest.skip("no PostgreSQL server binaries here (apt-get install postgresql)")
-    server = PostgresServer(bin_dir).start()
+    server = PostgresServer(require_postgres_bin()).start()
     yield server
     server.stop()
 

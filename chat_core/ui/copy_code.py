@@ -8,14 +8,13 @@ import streamlit as st
 
 from chat_core.errors import ChatError
 from chat_core.lab.code import curl_command, python_script
+from chat_core.settings import Settings
 from chat_core.ui.resources import base_settings, connect
 
 
-def server_url() -> str | None:
+def server_url(settings: Settings | None) -> str | None:
     """The address the app sends requests to: the embedded model's server when it answers, else the configured one."""
-    try:
-        settings = base_settings()
-    except ChatError:
+    if settings is None:
         return None
     try:
         return str(connect(settings).client.base_url)
@@ -23,20 +22,21 @@ def server_url() -> str | None:
         return settings.base_url
 
 
-def _embedded() -> bool:
+def _settings() -> Settings | None:
     try:
-        return base_settings().provider == "local"
+        return base_settings()
     except ChatError:
-        return False
+        return None
 
 
 def copy_as_code(body: Mapping[str, object], key: str) -> None:
     """The request as Python (openai SDK, key from the environment) and as curl, each to copy or download."""
     st.markdown("**Copy as code**")
     st.caption("The same request, to run yourself. The API key stays in the OPENAI_API_KEY environment variable.")
-    base_url = server_url()
+    settings = _settings()
+    base_url = server_url(settings)
     python, curl = st.tabs(["Python", "curl"])
-    if _embedded():
+    if settings is not None and settings.provider == "local":
         st.caption(
             "The address is the embedded model's for as long as the app runs: it changes when the app restarts "
             "(a conversation's exported script says how to serve the model yourself)."

@@ -11,6 +11,7 @@ from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.prompts import CUSTOM_PERSONA
 from chat_core.saving import ChatScope, catch_up, retitle_after_edit, save_checkpoint, save_conversation
+from chat_core.turn import Checkpointer
 from chat_core.ui import keys
 from chat_core.ui.account import owner
 from chat_core.ui.notices import notice, report_storage
@@ -56,7 +57,7 @@ def saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None]
     return write
 
 
-def checkpointer() -> Callable[[Conversation, str], None]:
+def checkpointer() -> Checkpointer:
     """Keeps a streaming reply's text so far in the database, making no Streamlit call (it runs mid-stream)."""
     store, who = storage(), owner()
     return lambda conversation, text: save_checkpoint(store, who, conversation, text)

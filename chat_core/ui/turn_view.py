@@ -12,11 +12,12 @@ import streamlit as st
 
 from chat_core.checks import NO_GUARD, Guard, Verdict
 from chat_core.conversation import Conversation, Entry
-from chat_core.display import Redraw, length_note, unfetched_images
+from chat_core.display import REDRAW_EVERY, length_note, unfetched_images
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import told_reason
 from chat_core.limits import RateLimit
 from chat_core.messages import MAX_USER_CHARS
+from chat_core.pacing import Pace
 from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
 from chat_core.turn import Chunk, Planned, Retracted, Streamed, Turn, TurnSpec
@@ -66,7 +67,7 @@ def _draw_turn(
         st.session_state[keys.TURN_ACTIVE] = turn
         queue = reply_queue(scope.settings)
         ticket = queue.join() if queue is not None else None
-        pace = Redraw()
+        pace = Pace(REDRAW_EVERY)
         try:
             for event in events:
                 if isinstance(event, Planned):

@@ -132,12 +132,18 @@ def plan_for(settings, provider, text):
     return plan_turn(settings, provider, system=None, examples=[], history=[], user_text=text).request
 
 
-def test_a_300_turn_conversation_never_overflows_the_context(local):
-    settings, provider = local
+def three_hundred_turns() -> Conversation:
+    """A chat of 300 questions and answers, far longer than the context window."""
     conversation = Conversation()
     for index in range(300):
         conversation.add_user(f"Turn {index}: tell me something about the number {index}, please.")
         conversation.add_reply(f"The number {index} is a fine number with many interesting properties.", "complete")
+    return conversation
+
+
+def test_a_300_turn_conversation_never_overflows_the_context(local):
+    settings, provider = local
+    conversation = three_hundred_turns()
     plan, stream, _ = ask(settings, provider, conversation, "Summarise our talk in one sentence.")
     assert len(plan.budget.dropped) > 400
     assert plan.budget.prompt_tokens <= settings.context_window - settings.max_tokens
@@ -147,10 +153,7 @@ def test_a_300_turn_conversation_never_overflows_the_context(local):
 
 def test_after_a_trim_the_next_turn_reuses_the_prompt_the_server_already_read(local, local_server):
     settings, provider = local
-    conversation = Conversation()
-    for index in range(300):
-        conversation.add_user(f"Turn {index}: tell me something about the number {index}, please.")
-        conversation.add_reply(f"The number {index} is a fine number with many interesting properties.", "complete")
+    conversation = three_hundred_turns()
     first, stream, _ = ask(settings, provider, conversation, "Summarise our talk in one sentence.")
     second, _, _ = ask(settings, provider, conversation, "And in one word?")
     assert second.budget.dropped == first.budget.dropped, "the cut stays where the previous turn put it"

@@ -3,7 +3,6 @@ plainly, and once the server is back everything shown is stored."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,18 +11,13 @@ from chat_core.conversation import Conversation
 from chat_core.store import Store, make_engine
 from tests.reliability.conftest import shown_entries, stored_entries
 from tests.reliability.test_database_deleted import chat
-from tests.support.postgres import PostgresServer, postgres_bin
+from tests.support.postgres import PostgresServer, require_postgres_bin
 
 
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test's own, to restart without disturbing the others."""
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is not installed; .ci/run must install Debian's postgresql package")
-        pytest.skip("no PostgreSQL server binaries here")
-    server = PostgresServer(bin_dir).start()
+    server = PostgresServer(require_postgres_bin()).start()
     yield server
     server.stop()
 

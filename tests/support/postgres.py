@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from chat_core.providers.local_server import free_port
 
 
@@ -19,6 +21,16 @@ def postgres_bin() -> Path | None:
         return Path(found[-1]).parent
     pg_ctl = shutil.which("pg_ctl")
     return Path(pg_ctl).parent if pg_ctl else None
+
+
+def require_postgres_bin() -> Path:
+    """The PostgreSQL server binaries; without them a test is skipped locally and fails in CI."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed; .ci/run must install Debian's postgresql package")
+        pytest.skip("no PostgreSQL server binaries here (apt-get install postgresql)")
+    return bin_dir
 
 
 class PostgresServer:

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from chat_core.display import Redraw, length_note, plain_markdown, unfetched_images
+from chat_core.display import length_note, plain_markdown, unfetched_images
+from chat_core.pacing import Pace
 
 LEAK = "http://127.0.0.1:9/leak.png?q=secret"
 
@@ -99,7 +100,7 @@ def test_the_length_note_says_how_much_to_cut(length, note):
 
 def test_a_streaming_reply_is_redrawn_at_once_then_at_most_once_per_interval():
     now = [100.0]
-    pace = Redraw(every=0.05, clock=lambda: now[0])
+    pace = Pace(every=0.05, clock=lambda: now[0])
     drawn = []
     for step in (0.0, 0.01, 0.01, 0.04, 0.001, 0.2):
         now[0] += step
