@@ -1,0 +1,30 @@
+"""Everything the app keeps, in a real database (SQLite by default, PostgreSQL by URL), one module per noun."""
+
+from __future__ import annotations
+
+from chat_core.store.conversations import Conversations, Summary, conflict_error, title_from
+from chat_core.store.database import SQLITE_BUSY_SECONDS, Database, make_engine, storable, storage_error
+from chat_core.store.example_sets import ExampleSets
+from chat_core.store.feedback import Feedback
+from chat_core.store.schema import MIGRATIONS, SCHEMA_VERSION, migration, reply_checkpoints, upgrade_schema
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SQLITE_BUSY_SECONDS",
+    "Store",
+    "Summary",
+    "conflict_error",
+    "make_engine",
+    "migration",
+    "reply_checkpoints",
+    "storable",
+    "storage_error",
+    "title_from",
+    "upgrade_schema",
+]
+
+
+class Store(Database, Conversations, ExampleSets, Feedback):
+    """Reads and writes conversations, example sets and feedback; every method raises ChatError(kind="storage")
+    when the database fails."""

@@ -1,0 +1,146 @@
+"""The database's tables and the versioned migrations that build them, one small function per version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+MIGRATIONS: list[Callable[[Connection], None]] = []
+
+
+def migration(step: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    """Register the next schema version's upgrade; versions count up in the order they are defined."""
+    MIGRATIONS.append(step)
+    return step
+
+
+@migration
+def m001_conversations_and_messages(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE conversations ("
+        " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, page VARCHAR(40) NOT NULL,"
+        " thread VARCHAR(200) NOT NULL, title VARCHAR(200) NOT NULL,"
+        " created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE messages ("
+        " conversation_id VARCHAR(36) NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, role VARCHAR(20) NOT NULL, content TEXT NOT NULL,"
+        " status VARCHAR(20) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (conversation_id, position))"
+    )
+
+
+@migration
+def m002_settings_errors_and_figures(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE conversations ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'")
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN error TEXT")
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+    conn.exec_driver_sql("CREATE INDEX conversations_by_owner ON conversations (owner, updated_at)")
+
+
+@migration
+def m003_example_sets_and_feedback(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE example_sets ("
+        " owner VARCHAR(200) NOT NULL, name VARCHAR(200) NOT NULL, system TEXT NOT NULL, examples TEXT NOT NULL,"
+        " created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (owner, name))"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE feedback ("
+        " conversation_id VARCHAR(36) NOT NULL, position INTEGER NOT NULL, thumbs_up BOOLEAN NOT NULL,"
+        " example_set VARCHAR(200) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (conversation_id, position),"
+        " FOREIGN KEY (conversation_id, position) REFERENCES messages (conversation_id, position) ON DELETE CASCADE)"
+    )
+
+
+@migration
+def m004_reply_checkpoints(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE reply_checkpoints ("
+        " conversation_id VARCHAR(36) PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,"
+        " position INTEGER NOT NULL, content TEXT NOT NULL, writer VARCHAR(300) NOT NULL,"
+        " updated_at DOUBLE PRECISION NOT NULL)"
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+metadata = sa.MetaData()
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("page", sa.String(40)),
+    sa.Column("thread", sa.String(200)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("settings", sa.Text),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("conversation_id", sa.String(36)),
+    sa.Column("position", sa.Integer),
+    sa.Column("role", sa.String(20)),
+    sa.Column("content", sa.Text),
+    sa.Column("status", sa.String(20)),
+    sa.Column("error", sa.Text),
+    sa.Column("meta", sa.Text),
+    sa.Column("created_at", sa.Float),
+)
+reply_checkpoints = sa.Table(
+    "reply_checkpoints",
+    metadata,
+    sa.Column("conversation_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.Integer),
+    sa.Column("content", sa.Text),
+    sa.Column("writer", sa.String(300)),
+    sa.Column("updated_at", sa.Float),
+)
+example_sets = sa.Table(
+    "example_sets",
+    metadata,
+    sa.Column("owner", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("system", sa.Text),
+    sa.Column("examples", sa.Text),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("conversation_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("thumbs_up", sa.Boolean),
+    sa.Column("example_set", sa.String(200)),
+    sa.Column("created_at", sa.Float),
+)
+
+
+def upgrade_schema(conn: Connection) -> int:
+    """Run the migrations a database lacks (serialised on PostgreSQL); returns the schema version."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7342001)")
+    version = read_version(conn)
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(conn)
+        conn.exec_driver_sql(f"UPDATE schema_version SET version = {number}")
+    return len(MIGRATIONS)
+
+
+def read_version(conn: Connection) -> int:
+    """The version a database is at (0: empty), creating the version table when it has none."""
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    version = conn.exec_driver_sql("SELECT version FROM schema_version").scalar()
+    if version is None:
+        conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
+        return 0
+    return version
