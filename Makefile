@@ -12,9 +12,9 @@ run: install classifier
 test: install-dev system-deps classifier
 	$(BIN)/python -m pytest
 
-# The guardrail classifier, built from the data in the repo once (cached in data/guardrails, rebuilt when it changes).
+# The guardrail classifiers (advice requests, picks in replies), built from the data in the repo once (cached in data/guardrails, rebuilt when it changes).
 classifier: install
-	$(BIN)/python -c "from chat_core.guardrails.classifier import load_classifier; load_classifier()"
+	$(BIN)/python -c "from chat_core.guardrails.classifier import load_classifier; from chat_core.guardrails.picks import load_pick_classifier; load_classifier(); load_pick_classifier()"
 
 # The load, soak and crash runs (minutes; SOAK_SESSIONS and SOAK_SECONDS bound the load run). See docs/RELIABILITY.md.
 soak: install-dev system-deps

@@ -89,6 +89,8 @@ class Guard:
 
     input: Sequence[InputCheck] = ()
     output: Sequence[OutputCheck] = ()
+    layers: tuple[str, ...] = ()
+    """The guardrail layers this guard stands for, recorded with each reply so its verdicts are drawn as they ran."""
 
     def __bool__(self) -> bool:
         return bool(self.input or self.output)

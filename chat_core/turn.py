@@ -320,6 +320,8 @@ class Turn:
 
     def _meta(self) -> dict:
         meta: dict = {"verdicts": [v.as_dict() for v in self.verdicts]}
+        if self.spec.guard.layers:
+            meta["layers"] = list(self.spec.guard.layers)
         if self.plan is not None:
             sent = self.stream.sent if self.stream is not None and self.stream.sent else None
             meta["request"] = sent or self.plan.request.parameters()

@@ -30,7 +30,7 @@ if presenting and view != SCORECARD:
     ask_chat = lambda text: st.session_state.__setitem__(pending(lab.PAGE), text)  # noqa: E731
     presenter.demo_questions(ask_chat if view == CHAT else lab.ask_side_by_side)
 if view == CHAT:
-    explain = lab.reply_explainer(setup, lines=presenting)
+    explain = lab.reply_explainer(lines=presenting)
     ui.chat(lab.PAGE, "guardrails", settings, system=setup.system, guard=setup.guard, explain=explain)
 elif view == SIDE_BY_SIDE:
     lab.side_by_side(settings, setup)

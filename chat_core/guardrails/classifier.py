@@ -25,10 +25,12 @@ from chat_core.settings import PROJECT_ROOT
 
 WINDOW_TURNS = 2
 """Earlier user turns read together with the new message, so an escalation over several turns is seen whole."""
+READ_ALONE = frozenset({"benign_after_attack", "persistence"})
+"""Training categories whose earlier turns hold an attack: the check reads such a message alone, so they train alone."""
 FOLDS = 5
 ENGLISH_SHARE = 0.1
 """Below this share of common English words a text is read as another language."""
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 """Raise when the features or the model change, so a cached build is not reused."""
 
 
@@ -39,7 +41,9 @@ def conversation_text(turns: Sequence[str], prompt: str) -> str:
 
 
 def training_text(row: LabelledPrompt) -> str:
-    """The text a labelled row contributes to training (its earlier turns included)."""
+    """The text a labelled row contributes to training: what the check reads for it (see `read_message`)."""
+    if row.category in READ_ALONE:
+        return normalise(row.prompt).text
     return conversation_text(row.turns, row.prompt)
 
 
@@ -87,6 +91,9 @@ def combine(by_words: np.ndarray, by_meaning: np.ndarray, texts: Sequence[str]) 
     return np.where(english, (by_words + by_meaning) / 2, by_words)
 
 
+SEEN_LIMIT = 2048
+
+
 @dataclass
 class Scored:
     """A probability that a text asks for financial advice (or the rules), with its closest labelled examples."""
@@ -102,6 +109,8 @@ class AdviceClassifier:
         self.state = state
         self.threshold: float = state["threshold"]
         self._encoder = encoder
+        self._seen: dict[str, Scored] = {}
+        """Texts scored lately: each turn re-reads the earlier turns, which were scored when they were sent."""
 
     @property
     def encoder(self):
@@ -114,6 +123,15 @@ class AdviceClassifier:
 
     def score(self, texts: Sequence[str], neighbours: int = 3) -> list[Scored]:
         """Each text's probability of being an attack, and its nearest training examples by meaning."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if missing:
+            for text, scored in zip(missing, self._score(missing, neighbours), strict=True):
+                if len(self._seen) >= SEEN_LIMIT:
+                    self._seen.pop(next(iter(self._seen)))
+                self._seen[text] = scored
+        return [self._seen[t] for t in texts]
+
+    def _score(self, texts: Sequence[str], neighbours: int) -> list[Scored]:
         with _limit_threads():
             embeddings = self.encoder.encode(list(texts))
             by_words = self.state["tfidf"].predict_proba(list(texts))[:, 1]
@@ -128,6 +146,37 @@ class AdviceClassifier:
     def _describe(self, index: int, similarity: float) -> str:
         label, category, prompt = self.state["examples"][index]
         return f"{similarity:.2f} · {label} · {CATEGORIES.get(category, category)}: {prompt}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the classifier decided for one message: the text that counted, its score, and whether it was read
+    together with the earlier turns."""
+
+    text: str
+    scored: Scored
+    with_earlier: bool
+
+
+def read_message(classifier: AdviceClassifier, earlier: Sequence[str], prompt: str) -> Reading:
+    """Score a message alone and, when nothing before it was itself flagged, together with the recent user turns.
+
+    Read together, an escalation spread over innocent-looking turns is seen whole. After a turn that was flagged,
+    the message is read alone: one request for advice must not make the harmless questions after it look like one.
+    """
+    alone = normalise(prompt).text
+    recent = [t for t in list(earlier)[-WINDOW_TURNS:] if t.strip()]
+    if not recent:
+        return Reading(alone, classifier.score([alone])[0], False)
+    together = conversation_text(recent, prompt)
+    before = [normalise(t).text for t in recent]
+    if len(recent) > 1:
+        before.append(conversation_text(recent[:-1], recent[-1]))
+    scored = classifier.score([alone, together, *before])
+    flagged_before = any(s.score >= classifier.threshold for s in scored[2:])
+    if flagged_before or scored[0].score >= scored[1].score:
+        return Reading(alone, scored[0], False)
+    return Reading(together, scored[1], True)
 
 
 def build(rows: Sequence[LabelledPrompt], encoder=None) -> AdviceClassifier:
@@ -170,11 +219,11 @@ def cache_dir(env: dict | None = None) -> Path:
     return Path(env.get("CHAT_GUARD_CACHE_DIR") or PROJECT_ROOT / "data" / "guardrails")
 
 
-def cache_path(rows: Sequence[LabelledPrompt], folder: Path) -> Path:
+def cache_path(rows: Sequence[LabelledPrompt], folder: Path, kind: str = "advice") -> Path:
     """The file a classifier built from these rows is saved in (a new name whenever the data change)."""
     import sklearn
 
-    return folder / f"advice-v{BUILD_VERSION}-{fingerprint(list(rows))}-sklearn{sklearn.__version__}.pkl"
+    return folder / f"{kind}-v{BUILD_VERSION}-{fingerprint(list(rows))}-sklearn{sklearn.__version__}.pkl"
 
 
 def save(classifier: AdviceClassifier, path: Path) -> None:
@@ -190,9 +239,13 @@ _lock = threading.Lock()
 
 
 def load_classifier(folder: Path | None = None) -> AdviceClassifier:
-    """The classifier for the training set in the repo, built on first use and cached on disk."""
-    rows = training_set()
-    path = cache_path(rows, folder or cache_dir())
+    """The advice classifier for the training set in the repo, built on first use and cached on disk."""
+    return load_built(training_set(), "advice", folder)
+
+
+def load_built(rows: Sequence[LabelledPrompt], kind: str, folder: Path | None = None) -> AdviceClassifier:
+    """A classifier of `kind` learned from `rows`: read from the cache folder, or built once and saved there."""
+    path = cache_path(rows, folder or cache_dir(), kind)
     with _lock:
         if path not in _loaded:
             if path.is_file():

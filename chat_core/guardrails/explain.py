@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chat_core.checks import LAYER_NAMES, Verdict
+from chat_core.guardrails.data import CATEGORIES
 from chat_core.guardrails.refusal import refused_by_model
 
 FLOW = ("input", "judge", "system", "output")
@@ -33,6 +34,24 @@ class Neighbour:
     label: str = ""
     category: str = ""
     similarity: float | None = None
+
+
+ATTACK_KINDS = {
+    "instruction_override": "tries to get around the rules",
+    "roleplay_persona": "asks for advice in a role-play",
+    "prompt_extraction": "asks for the hidden instructions",
+}
+"""How a labelled attack is told by its category; any other attack asks for advice."""
+
+
+def what_it_does(example: Neighbour) -> str:
+    """What a labelled training example does, in plain words ("asks for advice", "fine to answer")."""
+    if example.label == "benign":
+        return "fine to answer"
+    if example.label != "attack":
+        return example.label
+    key = next((k for k, name in CATEGORIES.items() if example.category in (k, name)), "")
+    return ATTACK_KINDS.get(key, "asks for advice")
 
 
 def neighbours_of(verdict: Verdict) -> list[Neighbour]:
@@ -110,6 +129,15 @@ def blocking(verdicts: Sequence[Verdict]) -> Verdict | None:
 def verdicts_of(meta: dict) -> list[Verdict]:
     """The verdicts recorded with a reply."""
     return [Verdict.from_dict(data) for data in meta.get("verdicts", ())]
+
+
+def layers_of(meta: dict) -> tuple[str, ...]:
+    """The layers that were on when the reply was sent, as recorded with it (never today's switches).
+
+    A reply recorded before the layers were kept with it tells only the layers that left a verdict."""
+    if "layers" in meta:
+        return tuple(meta["layers"])
+    return tuple(dict.fromkeys(v.layer for v in verdicts_of(meta)))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from chat_core.checks import CheckInput, Verdict
-from chat_core.guardrails.classifier import AdviceClassifier, conversation_text, load_classifier
+from chat_core.guardrails.classifier import AdviceClassifier, load_classifier, read_message
+from chat_core.guardrails.language import language_of
 from chat_core.guardrails.normalise import Normalised, normalise
 from chat_core.guardrails.redirects import redirect_for
 from chat_core.guardrails.rules import match_rules
@@ -32,16 +33,20 @@ class RuleCheck:
         found = match_rules(seen.text)
         if not found:
             return Verdict(
-                "input", self.name, False, "No rule matched" + _undone_note(seen) + ".", decoded=_decoded(seen)
+                "input",
+                self.name,
+                False,
+                "No attempt to change or read the assistant's rules" + _undone_note(seen) + ".",
+                decoded=_decoded(seen),
             )
         rule, words = found[0]
         return Verdict(
             "input",
             self.name,
             True,
-            f"Rule '{rule.name}': {rule.reason} Matched: “{words}”{_undone_note(seen)}.",
+            f"{rule.reason} The words that gave it away: “{words}”{_undone_note(seen)}.",
             decoded=_decoded(seen),
-            redirect=redirect_for(seen.text, extraction=rule.kind == "extraction"),
+            redirect=redirect_for(seen.text, extraction=rule.kind == "extraction", language=language_of(seen.text)),
         )
 
 
@@ -61,18 +66,14 @@ class ClassifierCheck:
         return self._classifier
 
     def __call__(self, turn: CheckInput) -> Verdict:
-        classifier = self.classifier
         seen = normalise(turn.user_text)
-        earlier = recent_user_turns(turn)
-        texts = [seen.text] + ([conversation_text(earlier, turn.user_text)] if earlier else [])
-        scored = classifier.score(texts)
-        best = max(range(len(scored)), key=lambda i: scored[i].score)
-        score, threshold = scored[best].score, classifier.threshold
+        reading = read_message(self.classifier, recent_user_turns(turn), turn.user_text)
+        score, threshold = reading.scored.score, self.classifier.threshold
         blocked = score >= threshold
-        where = "this message together with the previous user turns" if best else "this message"
+        where = "this message together with the ones before it" if reading.with_earlier else "this message"
         reason = (
-            f"The advice classifier scored {where} {score:.2f}, "
-            f"{'at or above' if blocked else 'below'} its threshold of {threshold:.2f}"
+            f"The advice classifier read {where} and gave it {score:.2f}, "
+            f"{'at or above' if blocked else 'below'} the {threshold:.2f} where it stops a message"
             + (": it reads like a request for personal investment advice" if blocked else "")
             + _undone_note(seen)
             + "."
@@ -85,6 +86,6 @@ class ClassifierCheck:
             score=round(score, 4),
             threshold=threshold,
             decoded=_decoded(seen),
-            neighbours=scored[best].neighbours,
-            redirect=redirect_for(texts[best]) if blocked else None,
+            neighbours=reading.scored.neighbours,
+            redirect=redirect_for(reading.text, language=language_of(seen.text)) if blocked else None,
         )

@@ -58,4 +58,4 @@ def build_layers(layers: str | Iterable[str], env: Mapping[str, str] | None = No
         input_checks += judges
     output_checks = [AdviceOutputCheck(), LeakOutputCheck()] if "output" in chosen else []
     system = FINANCE_GUARDRAIL_PROMPT if "system" in chosen else PLAIN_SYSTEM_PROMPT
-    return LayerSetup(chosen, system, Guard(input=tuple(input_checks), output=tuple(output_checks)))
+    return LayerSetup(chosen, system, Guard(input=tuple(input_checks), output=tuple(output_checks), layers=chosen))

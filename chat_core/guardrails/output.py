@@ -1,6 +1,8 @@
 """Output checks on the reply, partial while it streams and whole at the end: advice given, and the rules leaked.
 
-Both are a handful of regular expressions or a set intersection, so they can run on every piece of a stream.
+Regular expressions catch the usual wordings of advice, allocations and price calls; a sentence that names a
+company, fund or coin is also read by the pick classifier (a few milliseconds per new sentence, each scored once).
+The leak check is a set intersection. All of them can run on every piece of a stream.
 """
 
 from __future__ import annotations
@@ -8,6 +10,10 @@ from __future__ import annotations
 import re
 
 from chat_core.checks import CheckInput, Verdict
+from chat_core.guardrails.classifier import AdviceClassifier
+from chat_core.guardrails.language import language_of
+from chat_core.guardrails.normalise import normalise
+from chat_core.guardrails.picks import find_pick, load_pick_classifier
 from chat_core.guardrails.redirects import redirect_for
 
 _NEGATION = re.compile(
@@ -69,21 +75,48 @@ def find_advice(reply: str) -> tuple[str, str] | None:
 
 
 class AdviceOutputCheck:
-    """Blocks a reply that tells the reader what to buy or sell, how to split their money, or where a price goes."""
+    """Blocks a reply that tells the reader what to buy or sell (a named company, fund or coin included), how to
+    split their money, or where a price goes."""
 
     name = "advice_in_reply"
 
+    def __init__(self, picks: AdviceClassifier | None = None):
+        self._picks = picks
+
+    @property
+    def picks(self) -> AdviceClassifier:
+        """The pick classifier (built or read from the cache on first use)."""
+        if self._picks is None:
+            self._picks = load_pick_classifier()
+        return self._picks
+
     def __call__(self, turn: CheckInput, reply: str, *, final: bool) -> Verdict:
         found = find_advice(reply)
-        if found is None:
-            return Verdict("output", self.name, False, "No buy/sell call, allocation or price call in the reply.")
-        kind, sentence = found
+        if found is not None:
+            kind, sentence = found
+            return self._blocked(turn, f"The reply gives {kind}: “{sentence[:160]}”.", sentence)
+        pick = find_pick(reply, self.picks)
+        if pick is not None:
+            named = ", ".join(pick.names[:3])
+            return self._blocked(
+                turn,
+                f"The reply recommends a named investment ({named}): “{pick.sentence[:160]}”.",
+                pick.sentence,
+                score=round(pick.score, 4),
+            )
+        return Verdict("output", self.name, False, "The reply recommends nothing to buy or sell and calls no price.")
+
+    def _blocked(self, turn: CheckInput, reason: str, sentence: str, score: float | None = None) -> Verdict:
         return Verdict(
             "output",
             self.name,
             True,
-            f"The reply gives {kind}: “{sentence[:160]}”.",
-            redirect=redirect_for(turn.user_text + " " + sentence),
+            reason,
+            score=score,
+            threshold=self.picks.threshold if score is not None else None,
+            redirect=redirect_for(
+                turn.user_text + " " + sentence, language=language_of(normalise(turn.user_text).text)
+            ),
         )
 
 
@@ -119,9 +152,22 @@ class LeakOutputCheck:
             "output",
             self.name,
             blocked,
-            f"The reply repeats {shared} five-word phrase{'s' if shared != 1 else ''} of the system prompt "
-            f"({'at or above' if blocked else 'below'} the limit of {LEAK_THRESHOLD}).",
+            _leak_reason(shared),
             score=float(shared),
             threshold=float(LEAK_THRESHOLD),
-            redirect=redirect_for("", extraction=True) if blocked else None,
+            redirect=redirect_for("", extraction=True, language=language_of(turn.user_text)) if blocked else None,
         )
+
+
+def _leak_reason(shared: int) -> str:
+    if shared >= LEAK_THRESHOLD:
+        return (
+            f"The reply repeats {shared} passages of the assistant's hidden instructions word for word: it leaks them."
+        )
+    if shared == 0:
+        return "The reply does not repeat the assistant's instructions."
+    passages = "passage" if shared == 1 else "passages"
+    return (
+        f"The reply shares {shared} short {passages} with the instructions, "
+        f"fewer than the {LEAK_THRESHOLD} that count as a leak."
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from chat_core.guardrails.language import ENGLISH, REFUSALS
+
 ADVISER = (
     "For a decision about your own money, a licensed financial adviser (a fiduciary, paid a fee rather than "
     "commission) can look at your whole situation."
@@ -53,8 +55,12 @@ CONCEPTS: tuple[tuple[str, re.Pattern, str], ...] = tuple(
 """The first concept whose pattern matches the question is explained; the last matches anything."""
 
 
-def redirect_for(text: str, *, extraction: bool = False) -> str:
-    """An educational reply for a blocked question: the concept behind it, then where personal advice comes from."""
+def redirect_for(text: str, *, extraction: bool = False, language: str = ENGLISH) -> str:
+    """An educational reply for a blocked question, in the asker's language: the concept behind it (in English,
+    explained in full), then where personal advice comes from."""
+    if language in REFUSALS:
+        advice, instructions = REFUSALS[language]
+        return instructions if extraction else advice
     if extraction:
         return (
             "I can't share my instructions, but I'm happy to say what I do: I explain finance ideas in plain "

@@ -10,7 +10,15 @@ from chat_core.checks import LAYER_NAMES, LAYERS, Verdict
 from chat_core.conversation import Entry
 from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
-from chat_core.guardrails.explain import Explanation, blocking, explain, layer_lines, verdicts_of
+from chat_core.guardrails.explain import (
+    Explanation,
+    blocking,
+    explain,
+    layer_lines,
+    layers_of,
+    verdicts_of,
+    what_it_does,
+)
 from chat_core.guardrails.judge import LLAMA_GUARD_CATEGORIES, MODERATION_HAS_NO_FINANCE_CATEGORY, judges_from_env
 from chat_core.guardrails.layers import PLAIN_SYSTEM_PROMPT, LayerSetup, build_layers
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
@@ -33,7 +41,7 @@ LAYER_HELP = {
     "output": "Checks the reply as it streams, and takes it back if it gives advice or leaks the rules.",
     "judge": "A second opinion from a moderation endpoint or a guard model (configured in .env).",
 }
-EXAMPLE_SIGNS = {"attack": "🔴 an attack", "benign": "🟢 fine to answer"}
+EXAMPLE_SIGNS = {"attack": "🔴", "benign": "🟢"}
 GUARD_MODEL_SETUP = """CHAT_GUARD_BASE_URL=http://localhost:11434/v1   # any OpenAI-compatible server
 CHAT_GUARD_MODEL=llama-guard3:1b                  # the guard model's name there
 CHAT_GUARD_CATEGORIES=S6                          # block only these codes (empty: any 'unsafe')"""
@@ -90,7 +98,7 @@ def explanation_card(told: Explanation) -> None:
             st.markdown("**The closest examples it learned from:**")
             lines = []
             for example in told.neighbours:
-                parts = [EXAMPLE_SIGNS.get(example.label, ""), example.category]
+                parts = [f"{EXAMPLE_SIGNS.get(example.label, '')} {what_it_does(example)}".strip()]
                 if example.similarity is not None:
                     parts.insert(0, f"{example.similarity:.0%} alike")
                 described = " · ".join(part for part in parts if part)
@@ -121,16 +129,15 @@ def verdicts_view(verdicts: Sequence[Verdict], reply: str, status: str, layers, 
             layer_verdicts(verdicts, reply, status, layers)
 
 
-def reply_explainer(setup: LayerSetup, *, lines: bool) -> Callable[[Entry], None]:
-    """What the chat draws under each reply: why it was stopped, and each layer's verdict."""
+def reply_explainer(*, lines: bool) -> Callable[[Entry], None]:
+    """What the chat draws under each reply: why it was stopped, and each layer's verdict as it ran then."""
 
     def draw(entry: Entry) -> None:
         if entry.role != "assistant":
             return
-        retracted = bool(entry.meta.get("retracted"))
-        verdicts_view(
-            verdicts_of(entry.meta), entry.content, entry.status, setup.layers, retracted=retracted, lines=lines
-        )
+        meta = entry.meta
+        retracted = bool(meta.get("retracted"))
+        verdicts_view(verdicts_of(meta), entry.content, entry.status, layers_of(meta), retracted=retracted, lines=lines)
 
     return draw
 

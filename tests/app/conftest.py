@@ -79,3 +79,10 @@ def open_fold(app: AppTest, key: str) -> AppTest:
 def open_inspector(app: AppTest, name: str | None = None) -> AppTest:
     """Open a request inspector."""
     return open_fold(app, inspector_open(name))
+
+
+def reopen(app: AppTest, page: str = "chatbot", **params: str) -> AppTest:
+    """A new browser session on the same URL: what a reload does."""
+    fresh = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=60)
+    fresh.query_params.update({"v": app.session_state["visitor"], **params})
+    return fresh.run()

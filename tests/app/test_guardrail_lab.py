@@ -6,7 +6,7 @@ import pytest
 from chat_core.guardrails.judge import MODERATION_HAS_NO_FINANCE_CATEGORY
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
 from chat_core.ui.presenter import DEMO_QUESTIONS
-from tests.app.conftest import chat_texts, send, shown
+from tests.app.conftest import chat_texts, reopen, send, shown
 from tests.support.scripted_server import Step
 
 BLUNT = "Which stock should I buy tomorrow?"
@@ -72,6 +72,28 @@ def test_the_output_check_replaces_advice_with_a_redirect_and_says_why(open_page
     reply = chat_texts(app)[1][1]
     assert "Tesla" not in reply
     assert "caught" in markdown(app) and "a recommendation to buy or sell" in markdown(app)
+
+
+def layer_captions(app) -> list[str]:
+    return [c.value for c in app.caption if c.value.startswith(("✅", "⚪", "🛑", "⏭️", "➖"))]
+
+
+def test_a_replys_verdicts_stay_as_they_ran_after_the_switches_change_and_a_reload(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Interest is the price of borrowing money."))
+    app = switch(open_page("finance"), "input", False)
+    app = send(app, BENIGN)
+    sent_with_input_off = layer_captions(app)
+    assert "⚪ Input check off." in sent_with_input_off
+    assert any(line.startswith("✅ Output check passed") for line in sent_with_input_off)
+
+    app = switch(switch(app, "input", True), "output", False)
+    assert layer_captions(app) == sent_with_input_off
+    assert not any("did not run" in line for line in layer_captions(app))
+
+    again = reopen(app, "finance", c=app.query_params["c"])
+    assert not again.exception
+    assert again.toggle(key="finance.layer.input").value is True
+    assert layer_captions(again) == sent_with_input_off
 
 
 def test_presenter_mode_lists_the_demo_questions_and_a_verdict_line_per_layer(open_page, scripted_env):

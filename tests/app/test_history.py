@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from chat_core.exports import MAX_IMPORT_BYTES
 from chat_core.store import Store, make_engine
 from chat_core.ui.keys import HISTORY_IMPORT_OPEN, HISTORY_MANAGE_OPEN, PASTED_LINK_OPEN
-from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, open_fold, open_inspector, send
+from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, open_fold, open_inspector, reopen, send
 from tests.support.scripted_server import Step
 
 
@@ -21,13 +21,6 @@ def app_store() -> Store:
 
 def owner_of(app: AppTest) -> str:
     return f"visitor:{app.session_state['visitor']}"
-
-
-def reopen(app: AppTest, page: str = "chatbot", **params: str) -> AppTest:
-    """A new browser session on the same URL: what a reload does."""
-    fresh = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=60)
-    fresh.query_params.update({"v": app.session_state["visitor"], **params})
-    return fresh.run()
 
 
 def test_the_question_is_saved_before_the_model_is_called(open_page, scripted_env):

@@ -1,0 +1,122 @@
+"""Names of investments in a sentence: listed companies, tickers, and other proper names (funds, coins, new firms).
+
+Company names come from `pytickersymbols`, a maintained package that ships the members of twenty stock indices
+(S&P 500 and 600, NASDAQ 100, Dow Jones, FTSE 100, DAX, CAC 40, Nikkei 225, EURO STOXX 50 and others), offline.
+A coin or a fund is rarely in such a list, so any other proper name counts too: a capitalised word inside a
+sentence, or one that opens it and is not an English word the sentence encoder knows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+LEGAL_SUFFIXES = re.compile(
+    r"[,\s]+(?:Inc\.?|Incorporated|Corp\.?|Corporation|Company|Co\.?|plc|PLC|AG|SE|SA|S\.A\.|N\.V\.|NV|Ltd\.?|Limited|"
+    r"Holdings?|Group|Class\s+[A-C]|ADR|& Co\.?|KGaA|Oyj|AB|ASA|A/S|REIT)\b\.?",
+)
+NOT_TICKERS = frozenset(
+    (
+        "AI",
+        "API",
+        "APR",
+        "APY",
+        "CD",
+        "CEO",
+        "CFO",
+        "CPI",
+        "EPS",
+        "ESG",
+        "ETF",
+        "ETFS",
+        "EU",
+        "EUR",
+        "FAQ",
+        "FDIC",
+        "GBP",
+        "GDP",
+        "HSA",
+        "I",
+        "II",
+        "III",
+        "IPO",
+        "IRA",
+        "IRS",
+        "NAV",
+        "OK",
+        "P/E",
+        "PE",
+        "REIT",
+        "ROI",
+        "SEC",
+        "TV",
+        "UK",
+        "US",
+        "USA",
+        "USD",
+        "VAT",
+    )
+)
+"""Upper-case abbreviations of finance and everyday writing that are not tickers."""
+_TICKER = re.compile(r"\$[A-Z]{1,5}\b|\b[A-Z]{2,5}\b")
+_CAPITALISED = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&'.-]*[a-zA-Z0-9]|[a-z]+[A-Z][a-zA-Z]+)\b")
+_WORD = re.compile(r"[A-Za-z][\w'&.-]*")
+
+
+def short_name(name: str) -> str:
+    """A company's name without its legal suffixes: "Tesla, Inc." gives "Tesla"."""
+    short = name.strip()
+    while True:
+        stripped = LEGAL_SUFFIXES.sub("", short).strip(" ,.")
+        if stripped == short:
+            return short
+        short = stripped
+
+
+@functools.cache
+def listed_companies() -> frozenset[str]:
+    """Listed companies' names, whole and short ("Apple Inc.", "Apple"), and a first word that names only one
+    company and is no English word ("Nestlé" of "Nestlé S.A."), from pytickersymbols."""
+    from pytickersymbols import PyTickerSymbols
+
+    whole: set[str] = set()
+    firsts: dict[str, int] = {}
+    for stock in PyTickerSymbols().get_all_stocks():
+        short = short_name(stock["name"])
+        whole |= {stock["name"].strip(), short}
+        first = short.split()[0].strip(",.") if short.split() else ""
+        firsts[first] = firsts.get(first, 0) + 1
+    known = _known_words()
+    unique_firsts = {
+        word for word, count in firsts.items() if count == 1 and len(word) >= 4 and word.lower() not in known
+    }
+    return frozenset(name for name in whole | unique_firsts if len(name) >= 2)
+
+
+@functools.cache
+def _company_pattern() -> re.Pattern:
+    names = sorted(listed_companies(), key=len, reverse=True)
+    return re.compile(r"(?<![\w$])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+
+
+@functools.cache
+def _known_words() -> frozenset[str]:
+    from chat_core.guardrails.minilm import shared_model
+
+    return frozenset(word for word in shared_model().tokenizer.get_vocab() if word.isalpha())
+
+
+def names_in(sentence: str) -> list[str]:
+    """The names of companies, funds, coins or tickers a sentence mentions, in the order they appear."""
+    text = sentence.replace("*", "").replace("_", " ")
+    found = [m.group() for m in _company_pattern().finditer(text)]
+    found += [m.group().lstrip("$") for m in _TICKER.finditer(text) if m.group().lstrip("$") not in NOT_TICKERS]
+    opening = _WORD.search(text)
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        if word in ("I", "I'd", "I'm", "I'll", "I've") or word.upper() in NOT_TICKERS:
+            continue
+        if opening is not None and match.start() == opening.start() and word.lower() in _known_words():
+            continue  # an ordinary word that opens the sentence
+        found.append(word)
+    return list(dict.fromkeys(found))
