@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,9 +116,14 @@ def scoring_set() -> list[LabelledPrompt]:
     return read_prompts(SCORING_SET)
 
 
-def fingerprint(rows: list[LabelledPrompt]) -> str:
-    """A short hash of a prompt set's content, to know when a built classifier is stale."""
-    digest = hashlib.sha256()
+def digest(rows: Sequence[LabelledPrompt]) -> str:
+    """The sha256 of a prompt set's content (prompts, labels, categories, earlier turns), in hex."""
+    hashed = hashlib.sha256()
     for row in rows:
-        digest.update(json.dumps([row.prompt, row.label, row.category, list(row.turns)]).encode())
-    return digest.hexdigest()[:16]
+        hashed.update(json.dumps([row.prompt, row.label, row.category, list(row.turns)]).encode())
+    return hashed.hexdigest()
+
+
+def fingerprint(rows: Sequence[LabelledPrompt]) -> str:
+    """A short hash of a prompt set's content, to know when a built classifier is stale."""
+    return digest(rows)[:16]

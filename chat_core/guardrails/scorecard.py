@@ -195,12 +195,14 @@ def rates(rows: Sequence[ScoredRow]) -> list[Rate]:
     return out
 
 
+def figures(rows: Sequence[ScoredRow]) -> dict[str, list[Rate]]:
+    """Every rate (overall, then by category) of each layer configuration in the rows, in the order they ran."""
+    return {layers: rates([r for r in rows if r.layers == layers]) for layers in dict.fromkeys(r.layers for r in rows)}
+
+
 def rates_by_layers(rows: Sequence[ScoredRow]) -> list[Rate]:
     """The overall rates for each layer configuration present in the rows (runs of several configurations)."""
-    out = []
-    for layers in dict.fromkeys(r.layers for r in rows):
-        out += [replace_group(rate, layers) for rate in rates([r for r in rows if r.layers == layers])[:2]]
-    return out
+    return [replace_group(rate, layers) for layers, found in figures(rows).items() for rate in found[:2]]
 
 
 def replace_group(rate: Rate, group: str) -> Rate:

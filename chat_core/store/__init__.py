@@ -7,6 +7,7 @@ from chat_core.store.database import SQLITE_BUSY_SECONDS, Database, make_engine,
 from chat_core.store.example_sets import ExampleSets
 from chat_core.store.feedback import Feedback
 from chat_core.store.schema import MIGRATIONS, SCHEMA_VERSION, migration, reply_checkpoints, upgrade_schema
+from chat_core.store.scorecard_runs import ScorecardRuns
 
 __all__ = [
     "MIGRATIONS",
@@ -25,6 +26,6 @@ __all__ = [
 ]
 
 
-class Store(Database, Conversations, ExampleSets, Feedback):
-    """Reads and writes conversations, example sets and feedback; every method raises ChatError(kind="storage")
-    when the database fails."""
+class Store(Database, Conversations, ExampleSets, Feedback, ScorecardRuns):
+    """Reads and writes conversations, example sets, feedback and scorecard runs; every method raises
+    ChatError(kind="storage") when the database fails."""

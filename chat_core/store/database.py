@@ -118,10 +118,11 @@ def storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def upsert(conn: Connection, table: sa.Table, row: dict, keys: list[str], changes: dict) -> None:
-    """Insert a row, or change an existing one with the same keys."""
+def upsert(conn: Connection, table: sa.Table, row: dict, keys: list[str], changes: dict, where=None) -> None:
+    """Insert a row, or change an existing one with the same keys (only if it meets `where`, when given)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).values(**row).on_conflict_do_update(index_elements=keys, set_=changes))
+    statement = dialect.insert(table).values(**row)
+    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes, where=where))
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

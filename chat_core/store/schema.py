@@ -68,6 +68,18 @@ def m004_reply_checkpoints(conn: Connection) -> None:
     )
 
 
+@migration
+def m005_scorecard_runs(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE TABLE scorecard_runs ("
+        " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " updated_at DOUBLE PRECISION NOT NULL, layers TEXT NOT NULL, model TEXT NOT NULL, prompt_set TEXT NOT NULL,"
+        " digest VARCHAR(64) NOT NULL, sample TEXT NOT NULL, planned INTEGER NOT NULL, scored INTEGER NOT NULL,"
+        " status VARCHAR(20) NOT NULL, results TEXT NOT NULL, figures TEXT NOT NULL)"
+    )
+    conn.exec_driver_sql("CREATE INDEX scorecard_runs_by_owner ON scorecard_runs (owner, created_at)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -123,6 +135,25 @@ feedback = sa.Table(
     sa.Column("example_set", sa.String(200)),
     sa.Column("created_at", sa.Float),
 )
+scorecard_runs = sa.Table(
+    "scorecard_runs",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+    sa.Column("layers", sa.Text),
+    sa.Column("model", sa.Text),
+    sa.Column("prompt_set", sa.Text),
+    sa.Column("digest", sa.String(64)),
+    sa.Column("sample", sa.Text),
+    sa.Column("planned", sa.Integer),
+    sa.Column("scored", sa.Integer),
+    sa.Column("status", sa.String(20)),
+    sa.Column("results", sa.Text),
+    sa.Column("figures", sa.Text),
+)
+"""One row per scorecard run: `results` holds the scored rows and `figures` their rates, both as JSON."""
 
 
 def upgrade_schema(conn: Connection) -> int:
