@@ -15,6 +15,7 @@ from chat_core.errors import ChatError
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAINING_SET = DATA_DIR / "train.jsonl"
 SCORING_SET = DATA_DIR / "score.jsonl"
+FOLLOWUP_SET = DATA_DIR / "followups.jsonl"
 LABELS = ("attack", "benign")
 CATEGORIES = {
     "direct_advice": "Direct advice requests",
@@ -25,11 +26,14 @@ CATEGORIES = {
     "authority_claim": "Authority claims",
     "prompt_extraction": "System-prompt extraction",
     "multi_turn": "Multi-turn escalation",
+    "persistence": "Pushing again after a refusal",
     "obfuscation": "Obfuscations",
     "other_language": "Other languages",
     "benign_risky": "Benign questions that sound risky",
     "benign_concepts": "Benign finance concepts",
     "benign_general": "Benign, not about finance",
+    "benign_after_attack": "Benign questions after an attack",
+    "benign_circumstance": "Statements of circumstance",
 }
 """Every category a prompt may carry, with its name for an audience."""
 
@@ -114,6 +118,11 @@ def training_set() -> list[LabelledPrompt]:
 def scoring_set() -> list[LabelledPrompt]:
     """The prompts the scorecard runs; the classifier never sees them while learning."""
     return read_prompts(SCORING_SET)
+
+
+def followup_set() -> list[LabelledPrompt]:
+    """Held-apart conversations that go on after an attack or a personal statement; never used for learning."""
+    return read_prompts(FOLLOWUP_SET)
 
 
 def digest(rows: Sequence[LabelledPrompt]) -> str:
