@@ -1,12 +1,17 @@
-"""The scorecard as the page shows it: a sample of a prompt set, the results table, and the rates as chart rows."""
+"""The scorecard as the page shows it: the sample a run asks, its progress, the results table, the rates as chart
+rows, and past runs and their comparison, all in plain words."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from chat_core.checks import LAYER_NAMES
 from chat_core.guardrails.data import LabelledPrompt
-from chat_core.guardrails.scorecard import Rate, ScoredRow, category_name, rates
+from chat_core.guardrails.runs import COMPLETE, Comparison, Flip, ScorecardRun, stopped
+from chat_core.guardrails.scorecard import Rate, ScoredRow, alternate, category_name, figures
+from chat_core.settings import Settings
 
 METRICS = {"attack_success": "Attack success", "false_refusal": "False refusal"}
 """The two rates the scorecard charts; lower is better for both."""
@@ -17,19 +22,103 @@ BLOCKED_BY_WORDS = {
     "output": "the output check",
     "judge": "the judge",
 }
+KINDS = {"attack": ("attack", "attacks"), "benign": ("harmless question", "harmless questions")}
+SMALLEST_BAR = 0.006
+"""How long a 0% bar is drawn (a share of the axis): a sliver, so the audience sees it was measured."""
 
 
-def first_per_category(rows: Sequence[LabelledPrompt], per_category: int | None) -> list[LabelledPrompt]:
-    """The first `per_category` prompts of each category, in the set's order (all of them when None or 0)."""
-    if not per_category:
-        return list(rows)
-    taken: dict[str, int] = {}
-    sample = []
-    for row in rows:
-        if taken.get(row.category, 0) < per_category:
-            taken[row.category] = taken.get(row.category, 0) + 1
-            sample.append(row)
-    return sample
+@dataclass(frozen=True)
+class Sample:
+    """Which prompts of a set one run asks (`size` of them spread over the set; None: all) and how long a reply
+    may be."""
+
+    name: str
+    size: int | None
+    max_tokens: int
+
+
+QUICK = Sample("Quick sample", 10, 48)
+"""Five attacks and five harmless questions with short replies: on the embedded model (two cores) both
+configurations finish within a minute, for a live demo."""
+WHOLE = Sample("Whole set", None, 80)
+"""Every prompt, replies as long as the README's figures were measured with."""
+SAMPLES = (QUICK, WHOLE)
+SCORING_SEED = 42
+"""The seed a run asks with when none is configured: two runs of one configuration give the same replies."""
+
+
+def spread(rows: Sequence, count: int) -> list:
+    """`count` items spread evenly over the rows, first one included, in their order."""
+    count = min(count, len(rows))
+    return [rows[index * len(rows) // count] for index in range(count)]
+
+
+def take_sample(rows: Sequence[LabelledPrompt], sample: Sample) -> list[LabelledPrompt]:
+    """The prompts a run asks, attacks and harmless questions in turn: every one, or `sample.size` spread over the
+    set, as many of each kind as the set allows."""
+    if sample.size is None:
+        return alternate(rows)
+    attacks = [r for r in rows if r.is_attack]
+    benign = [r for r in rows if not r.is_attack]
+    taken_benign = min(len(benign), max(sample.size // 2, sample.size - len(attacks)))
+    return alternate(spread(attacks, sample.size - taken_benign) + spread(benign, taken_benign))
+
+
+def scoring_settings(settings: Settings, sample: Sample) -> Settings:
+    """The settings a run asks with: greedy decoding, a fixed seed and the sample's reply length."""
+    seed = SCORING_SEED if settings.seed is None else settings.seed
+    return settings.with_overrides(temperature=0.0, seed=seed, max_tokens=sample.max_tokens)
+
+
+def counted(number: int, label: str) -> str:
+    """ "1 attack", "3 harmless questions"."""
+    one, many = KINDS[label]
+    return f"{number} {one if number == 1 else many}"
+
+
+def sample_words(sample: Sample, taken: Sequence[LabelledPrompt], of: int) -> str:
+    """Which prompts a run asks, in words: "10 of 193 prompts spread over the set (5 attacks, 5 harmless
+    questions), replies up to 48 tokens"."""
+    attacks = sum(r.is_attack for r in taken)
+    kinds = f"{counted(attacks, 'attack')}, {counted(len(taken) - attacks, 'benign')}"
+    which = f"All {of} prompts" if len(taken) == of else f"{len(taken)} of {of} prompts spread over the set"
+    return f"{which} ({kinds}), replies up to {sample.max_tokens} tokens"
+
+
+def configuration_name(layers: str) -> str:
+    """A layer configuration ("system,input") in words ("System prompt, Input check")."""
+    names = [LAYER_NAMES.get(layer, layer) for layer in layers.split(",") if layer and layer != "none"]
+    return ", ".join(names) or "No layers"
+
+
+def layers_words(layers: Sequence[str]) -> str:
+    """A run's configurations in words, the chosen one first: "System prompt, Input check (and, for contrast,
+    System prompt alone)"."""
+    if not layers:
+        return "No layers"
+    chosen, *contrast = layers
+    words = configuration_name(chosen)
+    if contrast:
+        words += f" (and, for contrast, {'; '.join(configuration_name(c) for c in contrast)} alone)"
+    return words
+
+
+def progress_words(rows: Sequence[ScoredRow], planned: int) -> str:
+    """How far a run is, in words: "12 of 40 prompts asked. System prompt, Input check: 5 of 6 attacks stopped,
+    0 of 6 harmless questions refused so far." (the configuration being asked now)."""
+    done = len(rows) >= planned
+    head = f"All {planned} prompts asked." if done else f"{len(rows)} of {planned} prompts asked."
+    if not rows:
+        return head
+    current = [r for r in rows if r.layers == rows[-1].layers]
+    attacks = [r for r in current if r.label == "attack"]
+    benign = [r for r in current if r.label == "benign"]
+    parts = []
+    if attacks:
+        parts.append(f"{sum(map(stopped, attacks))} of {counted(len(attacks), 'attack')} stopped")
+    if benign:
+        parts.append(f"{sum(map(stopped, benign))} of {counted(len(benign), 'benign')} refused")
+    return f"{head} {configuration_name(rows[-1].layers)}: {', '.join(parts)}{'' if done else ' so far'}."
 
 
 def verdict_words(row: ScoredRow) -> str:
@@ -48,8 +137,8 @@ def table_rows(rows: Sequence[ScoredRow]) -> list[dict]:
             "prompt": row.prompt,
             "category": category_name(row.category),
             "label": row.label,
-            "layers": row.layers,
-            "blocked by": row.blocked_by,
+            "layers": configuration_name(row.layers),
+            "blocked by": BLOCKED_BY_WORDS[row.blocked_by],
             "verdict": verdict_words(row),
             "reason": row.reason,
             "reply": row.reply,
@@ -64,24 +153,82 @@ def _chart_row(rate: Rate, configuration: str, group: str) -> dict:
         "configuration": configuration,
         "group": group,
         "rate": rate.value,
+        "shown": max(rate.value, SMALLEST_BAR),
         "low": rate.low,
         "high": rate.high,
         "count": f"{rate.hits}/{rate.total}",
+        "label": f"{rate.value:.0%} ({rate.hits}/{rate.total})",
+        "label_before": rate.high > 0.8,
         "described": rate.describe(),
     }
 
 
-def configuration_name(layers: str) -> str:
-    """A layer configuration ("system,input") in words ("System prompt + Input check")."""
-    names = [LAYER_NAMES.get(layer, layer) for layer in layers.split(",") if layer and layer != "none"]
-    return " + ".join(names) or "No layers"
-
-
 def chart_rows(rows: Sequence[ScoredRow]) -> list[dict]:
-    """Every rate of every layer configuration, by category and overall, with its 95% interval."""
-    out = []
-    for configuration in dict.fromkeys(r.layers for r in rows):
-        for rate in rates([r for r in rows if r.layers == configuration]):
-            group = "Overall" if rate.group == "overall" else category_name(rate.group)
-            out.append(_chart_row(rate, configuration_name(configuration), group))
-    return out
+    """Every rate of every layer configuration, by category and overall, with its 95% interval and its label (put
+    before the whisker when there is no room after it)."""
+    return [
+        _chart_row(
+            rate, configuration_name(layers), "Overall" if rate.group == "overall" else category_name(rate.group)
+        )
+        for layers, rates in figures(rows).items()
+        for rate in rates
+    ]
+
+
+def when(run: ScorecardRun) -> str:
+    """When a run started, for people: "24 Nov 2026, 14:02:05" (the server's time zone)."""
+    started = time.localtime(run.created_at)
+    return f"{started.tm_mday} {time.strftime('%b %Y, %H:%M:%S', started)}"
+
+
+def run_title(run: ScorecardRun) -> str:
+    """A run in a few words, to pick it from a list: when, and the layers it scored."""
+    return f"{when(run)} · {layers_words(run.layers)}"
+
+
+def _headline(rate: Rate | None) -> str:
+    return "not measured" if rate is None else f"{rate.value:.1%} ({rate.hits}/{rate.total})"
+
+
+def run_table(runs: Sequence[ScorecardRun]) -> list[dict]:
+    """One row per past run, as listed (newest first): when, layers in words, model, sample and the headline rates
+    of the chosen configuration."""
+    return [
+        {
+            "when": when(run),
+            "layers": layers_words(run.layers),
+            "model": run.model,
+            "prompts": f"{run.sample} from {run.prompt_set}",
+            "attack success": _headline(run.overall("attack_success")),
+            "false refusals": _headline(run.overall("false_refusal")),
+            "status": "complete" if run.status == COMPLETE else f"stopped after {run.scored} of {run.planned}",
+        }
+        for run in runs
+    ]
+
+
+def comparison_words(first: ScorecardRun, second: ScorecardRun, comparison: Comparison) -> list[str]:
+    """What a comparison found, in sentences: how many prompts flipped, and whether the runs asked the same set."""
+    flipped = len(comparison.stopped_only_by_first) + len(comparison.stopped_only_by_second)
+    lines = [
+        f"Of the {comparison.asked_by_both} prompts both runs asked (with {configuration_name(first.layers[0])} "
+        f"and with {configuration_name(second.layers[0])}), {flipped} flipped: "
+        f"{len(comparison.stopped_only_by_first)} stopped only in this run, "
+        f"{len(comparison.stopped_only_by_second)} only in the other."
+    ]
+    if first.digest != second.digest:
+        lines.append("The two runs asked from different prompt sets: only the prompts they share are compared.")
+    return lines
+
+
+def flip_rows(flips: Sequence[Flip]) -> list[dict]:
+    """One row per flipped prompt: the prompt, its kind, and what each run did with it, in words."""
+    return [
+        {
+            "prompt": flip.first.prompt,
+            "kind": KINDS[flip.first.label][0],
+            "this run": verdict_words(flip.first),
+            "the other run": verdict_words(flip.second),
+        }
+        for flip in flips
+    ]

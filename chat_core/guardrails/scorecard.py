@@ -71,8 +71,13 @@ def run_prompt(
         status=entry.status,
         check=check,
         reason=reason,
-        layers=",".join(setup.layers) or "none",
+        layers=layers_key(setup),
     )
+
+
+def layers_key(setup: LayerSetup) -> str:
+    """How a row records the layer configuration it ran under: "system,input,output", or "none"."""
+    return ",".join(setup.layers) or "none"
 
 
 def history_for(row: LabelledPrompt) -> tuple[dict, ...]:

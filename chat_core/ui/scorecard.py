@@ -1,39 +1,69 @@
-"""The red-team scorecard on the page: a prompt set through the chosen layers, with progress, table, charts, CSV."""
+"""The red-team scorecard on the page: a sample of a prompt set through the chosen layers with progress in words;
+every run kept in the database, listed, reopened (table, charts, CSV) and compared with another."""
 
 from __future__ import annotations
+
+import time
 
 import altair as alt
 import streamlit as st
 
 from chat_core.errors import ChatError
-from chat_core.guardrails.data import LabelledPrompt, parse_prompts, scoring_set
+from chat_core.guardrails.data import LabelledPrompt, digest, parse_prompts, scoring_set
 from chat_core.guardrails.layers import LayerSetup, build_layers
-from chat_core.guardrails.scoreboard import METRICS, chart_rows, first_per_category, table_rows
-from chat_core.guardrails.scorecard import ScoredRow, run_prompt, to_csv
+from chat_core.guardrails.runs import ScorecardRun, compare_runs, new_run
+from chat_core.guardrails.scoreboard import (
+    METRICS,
+    SAMPLES,
+    Sample,
+    chart_rows,
+    comparison_words,
+    flip_rows,
+    layers_words,
+    progress_words,
+    run_table,
+    run_title,
+    sample_words,
+    scoring_settings,
+    table_rows,
+    take_sample,
+)
+from chat_core.guardrails.scorecard import layers_key, run_prompt, to_csv
 from chat_core.settings import Settings
+from chat_core.store import Store
+from chat_core.ui.account import owner
 from chat_core.ui.notices import show_error
-from chat_core.ui.resources import connect
+from chat_core.ui.resources import connect, storage
 
-RESULTS = "finance.scorecard.results"
-"""The rows scored so far: kept when the run is stopped, replaced by the next run."""
+LATEST = "finance.scorecard.latest"
+"""The run this session measured last (a ScorecardRun with its rows): shown from here when the database fails."""
 SOURCE = "finance.scorecard.source"
-PER_CATEGORY = "finance.scorecard.per_category"
+SAMPLE = "finance.scorecard.sample"
 CONTRAST = "finance.scorecard.contrast"
 UPLOAD = "finance.scorecard.upload"
 RUN = "finance.scorecard.run"
 STOP = "finance.scorecard.stop"
 RUNNING = "finance.scorecard.running"
 """Set while a run draws its progress: still set on the next run means the run was stopped (or interrupted)."""
+SHOWN = "finance.scorecard.shown"
+"""The id of the run whose results are shown."""
+COMPARED = "finance.scorecard.compared"
+"""The id of the run it is compared with (None: no comparison)."""
 BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
 CONTRAST_LAYERS = ("system",)
 """The configuration shown beside the chosen one: the rules in the system prompt and nothing else."""
+SAMPLE_HINTS = {
+    "Quick sample": "about a minute on the embedded model, for a live demo",
+    "Whole set": "many minutes on the embedded model",
+}
 
 
-def _prompts() -> list[LabelledPrompt] | None:
+def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
+    """The prompt set chosen, with its name."""
     source = st.radio("Prompts", [BUILT_IN, UPLOADED], key=SOURCE, horizontal=True)
     if source == BUILT_IN:
-        return scoring_set()
+        return "The scoring set", scoring_set()
     upload = st.file_uploader(
         "A JSONL or CSV file with `prompt`, `label` (attack or benign) and an optional `category`",
         type=["jsonl", "csv"],
@@ -42,7 +72,7 @@ def _prompts() -> list[LabelledPrompt] | None:
     if upload is None:
         return None
     try:
-        return parse_prompts(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
+        return upload.name, parse_prompts(upload.getvalue().decode("utf-8", errors="replace"), upload.name)
     except ChatError as error:
         show_error(error)
         return None
@@ -55,58 +85,178 @@ def _configurations(setup: LayerSetup) -> list[LayerSetup]:
     return setups
 
 
-def _run(prompts: list[LabelledPrompt], setups: list[LayerSetup], settings: Settings) -> None:
-    """Score every prompt under every configuration, drawing progress; a Stop keeps what was scored."""
-    results: list[ScoredRow] = []
-    st.session_state[RESULTS] = results
+def _keep(store: Store | None, who: str, run: ScorecardRun) -> Store | None:
+    """Save the run as it stands; after a database failure (said once) the run goes on in this tab only."""
+    st.session_state[LATEST] = run
+    if store is None:
+        return None
+    try:
+        store.save_scorecard_run(who, run)
+    except ChatError as error:
+        show_error(error)
+        return None
+    return store
+
+
+def _run(
+    name: str, prompts: list[LabelledPrompt], sample: Sample, setups: list[LayerSetup], settings: Settings
+) -> None:
+    """Ask the sample under every configuration, saving the run after each prompt; a Stop keeps what was asked."""
+    taken = take_sample(prompts, sample)
+    planned = len(taken) * len(setups)
+    layers = [layers_key(setup) for setup in setups]
+    words = sample_words(sample, taken, len(prompts))
+    run = new_run(layers, settings.model, name, digest(prompts), words, planned)
+    who = owner()
+    store = _keep(storage(), who, run)
+    st.session_state[SHOWN] = run.id
     st.session_state[RUNNING] = True
-    total = len(prompts) * len(setups)
-    st.button("⏹ Stop", key=STOP, help="Stop scoring; the prompts scored so far stay in the results.")
-    bar = st.progress(0.0, text=f"Scoring 0 of {total} prompts…")
-    repeatable = settings.with_overrides(temperature=0.0)
+    st.button("⏹ Stop", key=STOP, help="Stop scoring; the prompts asked so far stay in the run.")
+    bar = st.progress(0.0, text=progress_words([], planned))
+    repeatable = scoring_settings(settings, sample)
     provider = connect(repeatable)
+    rows = []
     try:
         for setup in setups:
-            for prompt in prompts:
-                results.append(run_prompt(prompt, setup, repeatable, lambda: provider))
-                done = len(results)
-                bar.progress(done / total, text=f"Scored {done} of {total} prompts ({results[-1].layers or 'none'})")
+            for prompt in taken:
+                rows.append(run_prompt(prompt, setup, repeatable, lambda: provider))
+                run = run.measured(rows)
+                store = _keep(store, who, run)
+                bar.progress(len(rows) / planned, text=progress_words(rows, planned))
     except ChatError as error:
         show_error(error)
     st.session_state[RUNNING] = False
-    bar.progress(len(results) / total, text=f"Scored {len(results)} of {total} prompts.")
 
 
 def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     rows = [r for r in data if r["metric"] == metric]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        yOffset="configuration:N",
+        yOffset=alt.YOffset("configuration:N", sort=None),
         color=alt.Color(
-            "configuration:N", title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
+            "configuration:N",
+            sort=None,
+            title="Layers on",
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=500),
         ),
-        tooltip=["configuration:N", "group:N", "described:N"],
+        tooltip=[
+            alt.Tooltip("configuration:N", title="Layers on"),
+            alt.Tooltip("group:N", title="Prompts"),
+            alt.Tooltip("described:N", title=metric),
+        ],
     )
     share = alt.X(
-        "rate:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+        "shown:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
     )
     bars = base.mark_bar().encode(x=share)
-    errors = base.mark_errorbar(ticks=True, color="black").encode(x=alt.X("low:Q", title=None), x2="high:Q")
-    return alt.layer(bars, errors).properties(title=metric)
+    # The whisker: a line from the interval's low end to its high end, with a short upright tick at each end.
+    whisker = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
+    low_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="low:Q")
+    high_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="high:Q")
+    after = (
+        base.transform_filter("!datum.label_before").mark_text(align="left", dx=5).encode(x="high:Q", text="label:N")
+    )
+    before = (
+        base.transform_filter("datum.label_before").mark_text(align="right", dx=-5).encode(x="low:Q", text="label:N")
+    )
+    return alt.layer(bars, whisker, low_end, high_end, after, before).properties(title=metric)
 
 
-def _results(results: list[ScoredRow]) -> None:
-    st.markdown("#### Results")
-    data = chart_rows(results)
-    st.caption("Overall and by category. The black whiskers are 95% confidence intervals (Wilson).")
+def _results(run: ScorecardRun) -> None:
+    """One run's figures, charts, table and CSV."""
+    st.caption(
+        f"{run.model} · {run.sample} from {run.prompt_set} (sha256 {run.digest[:12]}…) · "
+        + ("complete" if run.scored >= run.planned else f"stopped after {run.scored} of {run.planned} prompts")
+    )
+    if not run.rows:
+        st.info("Nothing was measured in this run.")
+        return
+    data = chart_rows(run.rows)
+    st.caption(
+        "Overall and by category. Each bar is the share measured, with its count; the black whisker spans its 95% "
+        "confidence interval (Wilson): with this many prompts, the true rate probably lies within it."
+    )
     for metric in METRICS.values():
         st.altair_chart(_chart(data, metric), width="stretch")
-    st.dataframe(table_rows(results), hide_index=True, width="stretch")
-    st.download_button("⬇️ Download as CSV", to_csv(results), "scorecard.csv", "text/csv", key="finance.scorecard.csv")
+    st.dataframe(table_rows(run.rows), hide_index=True, width="stretch")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(run.created_at))
+    st.download_button(
+        "⬇️ Download as CSV", to_csv(run.rows), f"scorecard-{stamp}.csv", "text/csv", key="finance.scorecard.csv",
+        on_click="ignore",
+    )  # fmt: skip
+
+
+def _comparison(run: ScorecardRun, other: ScorecardRun) -> None:
+    """Which prompts flipped between two runs, both ways, in words."""
+    comparison = compare_runs(run, other)
+    for line in comparison_words(run, other, comparison):
+        st.markdown(line)
+    for heading, flips in (
+        ("Stopped in this run, let through in the other", comparison.stopped_only_by_first),
+        ("Let through in this run, stopped in the other", comparison.stopped_only_by_second),
+    ):
+        st.markdown(f"**{heading} ({len(flips)})**")
+        if flips:
+            st.dataframe(flip_rows(flips), hide_index=True, width="stretch")
+
+
+def _listed(store: Store | None, who: str) -> list[ScorecardRun]:
+    """The owner's runs, newest first; without a database, the one this session measured last."""
+    if store is not None:
+        try:
+            return store.list_scorecard_runs(who)
+        except ChatError as error:
+            show_error(error)
+    latest = st.session_state.get(LATEST)
+    return [latest] if latest is not None else []
+
+
+def _opened(store: Store | None, who: str, run_id: str) -> ScorecardRun | None:
+    """A run with its rows: from this session when it measured it last, else from the database."""
+    latest = st.session_state.get(LATEST)
+    if latest is not None and latest.id == run_id:
+        return latest
+    try:
+        return store.load_scorecard_run(who, run_id) if store is not None else None
+    except ChatError as error:
+        show_error(error)
+        return None
+
+
+def _past_runs() -> None:
+    """The owner's runs, newest first: one shown (the newest unless another is picked), and a comparison."""
+    who, store = owner(), storage()
+    runs = _listed(store, who)
+    if not runs:
+        return
+    st.markdown("#### Runs")
+    st.caption("Newest first, kept under your link with every prompt, reply and figure.")
+    st.dataframe(run_table(runs), hide_index=True, width="stretch")
+    titles = {run.id: run_title(run) for run in runs}
+    if st.session_state.get(SHOWN) not in titles:
+        st.session_state[SHOWN] = runs[0].id
+    if st.session_state.get(COMPARED) not in titles:
+        st.session_state[COMPARED] = None
+    left, right = st.columns(2)
+    shown_id = left.selectbox("Show the run of", list(titles), format_func=titles.get, key=SHOWN)
+    others = [None] + [run_id for run_id in titles if run_id != shown_id]
+    other_id = right.selectbox(
+        "Compare it with", others, format_func=lambda i: "No other run" if i is None else titles[i], key=COMPARED
+    )
+    run = _opened(store, who, shown_id)
+    if run is None:
+        return
+    st.markdown(f"#### {layers_words(run.layers)}")
+    if other_id is not None:
+        other = _opened(store, who, other_id)
+        if other is not None:
+            _comparison(run, other)
+    _results(run)
 
 
 def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
-    """Run a prompt set against the chosen layers (and the system prompt alone, for contrast), then show the rates."""
+    """Run a prompt set against the chosen layers (and the system prompt alone, for contrast), keep the run, and
+    show it among the past runs."""
     st.markdown(
         "Run labelled attacks and harmless questions through the layers switched on above. **Attack success** is "
         "the share of attacks nobody stopped; **false refusal** is the share of harmless questions stopped."
@@ -114,20 +264,29 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
     if settings is None:
         st.error("The app's configuration has a problem (see the sidebar).")
         return
-    prompts = _prompts()
+    chosen = _prompts()
+    name, prompts = chosen or ("", [])
     left, right = st.columns(2)
-    per_category = left.number_input(
-        "Prompts per category (0: all)", 0, 500, value=2, key=PER_CATEGORY,
-        help="The whole set takes minutes on the embedded model; a few per category give a quick first look.",
-    )  # fmt: skip
+    samples = {sample.name: sample for sample in SAMPLES}
+    picked = left.radio(
+        "How many prompts",
+        list(samples),
+        key=SAMPLE,
+        format_func=lambda n: (
+            f"{n}: {len(take_sample(prompts, samples[n]))} prompts, replies up to "
+            f"{samples[n].max_tokens} tokens ({SAMPLE_HINTS[n]})"
+        ),
+    )
     right.checkbox("Also run the system prompt alone, for contrast", value=True, key=CONTRAST)
-    sample = first_per_category(prompts or [], per_category)
+    sample = samples[picked]
+    taken = take_sample(prompts, sample)
     setups = _configurations(setup)
     if st.button(
-        f"▶️ Run {len(sample)} prompts × {len(setups)} configuration(s)", key=RUN, type="primary", disabled=not sample
+        f"▶️ Run {len(taken)} prompts × {len(setups)} configuration(s)", key=RUN, type="primary", disabled=not taken
     ):
-        _run(sample, setups, settings)
+        _run(name, prompts, sample, setups, settings)
     elif st.session_state.pop(RUNNING, False):
-        st.info(f"Stopped after {len(st.session_state.get(RESULTS, []))} prompts; their results are below.")
-    if st.session_state.get(RESULTS):
-        _results(st.session_state[RESULTS])
+        latest = st.session_state.get(LATEST)
+        asked = latest.scored if latest is not None else 0
+        st.info(f"Stopped after {asked} prompts; they are kept in the run below.")
+    _past_runs()

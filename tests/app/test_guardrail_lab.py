@@ -1,5 +1,5 @@
 """The guardrail lab in AppTest against the scripted server: layers switched on and off, why a turn was stopped,
-side by side, presenter mode and the scorecard."""
+side by side and presenter mode (the scorecard: test_scorecard.py)."""
 
 import pytest
 
@@ -135,29 +135,6 @@ def test_the_judge_section_says_moderation_has_no_financial_advice_category(open
     assert any(MODERATION_HAS_NO_FINANCE_CATEGORY in w.value for w in app.warning)
     assert "CHAT_GUARD_BASE_URL" in "\n".join(c.value for c in app.code)
     assert app.toggle(key="finance.layer.judge").disabled
-
-
-@pytest.fixture
-def scorecard(open_page):
-    app = open_page("finance")
-    return app.radio(key=VIEW).set_value("📊 Red-team scorecard").run()
-
-
-def test_the_scorecard_runs_a_sample_against_the_layers_and_the_system_prompt_alone(scorecard, scripted_env):
-    scripted_env.enqueue(*[Step(text="I can't recommend specific stocks.") for _ in range(40)])
-    scorecard.number_input(key="finance.scorecard.per_category").set_value(1).run()
-    run = [b for b in scorecard.button if b.key == "finance.scorecard.run"][0]
-    assert run.label.startswith("▶️ Run 13 prompts × 2")
-    app = run.click().run()
-    assert not app.exception
-    results = app.session_state["finance.scorecard.results"]
-    assert {r.layers for r in results} == {"system,input,output", "system"}
-    assert len(results) == 26
-    # Only prompts the input check let through reached the model, and in the contrast run every prompt did.
-    guarded = [r for r in results if r.layers == "system,input,output"]
-    assert len(scripted_env.history) == 13 + sum(r.blocked_by != "input" for r in guarded)
-    assert any("Scored 26 of 26" in p.text for p in app.get("progress"))
-    assert len(app.get("vega_lite_chart")) == 2
 
 
 @pytest.mark.parametrize("view", ["↔️ With and without", "📊 Red-team scorecard"])

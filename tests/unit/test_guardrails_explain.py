@@ -1,12 +1,9 @@
-"""Verdicts told for an audience, and the scorecard's sample, table and chart rows."""
+"""Verdicts told for an audience."""
 
 import pytest
 
 from chat_core.checks import Verdict
-from chat_core.guardrails.data import LabelledPrompt
 from chat_core.guardrails.explain import explain, layer_lines, neighbours_of, verdicts_of
-from chat_core.guardrails.scoreboard import chart_rows, first_per_category, table_rows, verdict_words
-from chat_core.guardrails.scorecard import ScoredRow
 
 RULES_PASS = Verdict("input", "rules", False, "No rule matched.")
 CLASSIFIER_BLOCK = Verdict(
@@ -94,47 +91,3 @@ def test_the_system_prompt_line_says_whether_the_model_declined_by_itself(reply,
 def test_layers_switched_off_say_so():
     lines = layer_lines([], "Sure, buy it.", "complete", ())
     assert {line.state for line in lines} == {"off"}
-
-
-def labelled(category, n, label="attack"):
-    return [LabelledPrompt(f"{category} {i}", label, category) for i in range(n)]
-
-
-@pytest.mark.parametrize(("per_category", "expected"), [(1, 2), (2, 4), (None, 5), (0, 5)])
-def test_the_sample_takes_the_first_prompts_of_each_category(per_category, expected):
-    rows = labelled("direct_advice", 3) + labelled("benign_risky", 2, "benign")
-    sample = first_per_category(rows, per_category)
-    assert len(sample) == expected
-    assert sample[0] == rows[0]
-
-
-def scored(label, blocked_by, category="direct_advice", layers="system"):
-    return ScoredRow("p", label, category, blocked_by, "reply", layers=layers)
-
-
-@pytest.mark.parametrize(
-    ("row", "words"),
-    [
-        (scored("attack", "none"), "answered: the attack got through"),
-        (scored("attack", "input"), "stopped by the input check"),
-        (scored("benign", "output"), "refused by the output check: a false refusal"),
-        (scored("benign", "none"), "answered, as it should"),
-    ],
-)
-def test_each_outcome_is_told_in_plain_words(row, words):
-    assert verdict_words(row) == words
-    assert table_rows([row])[0]["verdict"] == words
-
-
-def test_chart_rows_hold_each_configurations_rates_with_intervals():
-    rows = [scored("attack", "none"), scored("attack", "input")] + [
-        scored("attack", "input", layers="system,input"),
-        scored("benign", "none", "benign_risky", layers="system,input"),
-    ]
-    chart = chart_rows(rows)
-    overall = {(r["configuration"], r["metric"]): r for r in chart if r["group"] == "Overall"}
-    assert overall[("System prompt", "Attack success")]["rate"] == 0.5
-    assert overall[("System prompt + Input check", "Attack success")]["rate"] == 0.0
-    assert overall[("System prompt + Input check", "False refusal")]["count"] == "0/1"
-    assert all(r["low"] <= r["rate"] <= r["high"] for r in chart)
-    assert {r["group"] for r in chart} >= {"Direct advice requests", "Benign questions that sound risky"}

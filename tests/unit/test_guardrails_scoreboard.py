@@ -1,0 +1,169 @@
+"""The scorecard as the page shows it (pure): the sample, progress, table and chart rows, past runs and their
+comparison in words."""
+
+import pytest
+
+from chat_core.guardrails.data import LabelledPrompt, scoring_set
+from chat_core.guardrails.runs import compare_runs, new_run
+from chat_core.guardrails.scoreboard import (
+    QUICK,
+    SMALLEST_BAR,
+    WHOLE,
+    Sample,
+    chart_rows,
+    comparison_words,
+    configuration_name,
+    flip_rows,
+    layers_words,
+    progress_words,
+    run_table,
+    sample_words,
+    table_rows,
+    take_sample,
+    verdict_words,
+)
+from chat_core.guardrails.scorecard import ScoredRow
+
+GUARDED = "system,input,output"
+
+
+def labelled(category, n, label="attack"):
+    return [LabelledPrompt(f"{category} {i}", label, category) for i in range(n)]
+
+
+def scored(label, blocked_by, category="direct_advice", layers="system", prompt="p"):
+    return ScoredRow(prompt, label, category, blocked_by, "reply", layers=layers)
+
+
+def test_the_quick_sample_takes_as_many_attacks_as_harmless_questions_spread_over_the_set_in_turn():
+    rows = scoring_set()
+    sample = take_sample(rows, QUICK)
+    assert len(sample) == QUICK.size
+    assert [r.label for r in sample] == ["attack", "benign"] * (QUICK.size // 2)
+    assert len({r.category for r in sample}) >= QUICK.size - 2
+    assert sample_words(QUICK, sample, len(rows)) == (
+        f"{QUICK.size} of {len(rows)} prompts spread over the set (5 attacks, 5 harmless questions), "
+        f"replies up to {QUICK.max_tokens} tokens"
+    )
+
+
+@pytest.mark.parametrize(("attacks", "benign", "expected"), [(1, 9, (1, 9)), (9, 1, (9, 1)), (2, 2, (2, 2))])
+def test_a_set_short_of_one_kind_fills_the_sample_with_the_other(attacks, benign, expected):
+    rows = labelled("direct_advice", attacks) + labelled("benign_risky", benign, "benign")
+    sample = take_sample(rows, Sample("ten", 10, 32))
+    assert (sum(r.is_attack for r in sample), sum(not r.is_attack for r in sample)) == expected
+
+
+def test_the_whole_set_is_every_prompt_attacks_and_harmless_questions_in_turn():
+    rows = labelled("direct_advice", 3) + labelled("benign_risky", 2, "benign")
+    sample = take_sample(rows, WHOLE)
+    assert sorted(r.prompt for r in sample) == sorted(r.prompt for r in rows)
+    assert [r.label for r in sample[:4]] == ["attack", "benign"] * 2
+    assert sample_words(WHOLE, sample, 5).startswith("All 5 prompts (3 attacks, 2 harmless questions)")
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        (scored("attack", "none"), "answered: the attack got through"),
+        (scored("attack", "input"), "stopped by the input check"),
+        (scored("benign", "output"), "refused by the output check: a false refusal"),
+        (scored("benign", "none"), "answered, as it should"),
+    ],
+)
+def test_each_outcome_is_told_in_plain_words(row, words):
+    assert verdict_words(row) == words
+    assert table_rows([row])[0]["verdict"] == words
+
+
+def test_the_table_names_layers_in_words_not_ids():
+    (row,) = table_rows([scored("attack", "input", layers=GUARDED)])
+    assert row["layers"] == "System prompt, Input check, Output check"
+    assert row["blocked by"] == "the input check"
+
+
+@pytest.mark.parametrize(
+    ("layers", "words"),
+    [
+        ((GUARDED, "system"), "System prompt, Input check, Output check (and, for contrast, System prompt alone)"),
+        (("system,input",), "System prompt, Input check"),
+        (("none",), "No layers"),
+    ],
+)
+def test_a_runs_layers_are_named_in_words(layers, words):
+    assert layers_words(layers) == words
+
+
+@pytest.mark.parametrize(
+    ("done", "words"),
+    [
+        (0, "0 of 4 prompts asked."),
+        (1, "1 of 4 prompts asked. System prompt, Input check, Output check: 1 of 1 attack stopped so far."),
+        (3, "3 of 4 prompts asked. System prompt, Input check, Output check: 1 of 2 attacks stopped, "
+            "0 of 1 harmless question refused so far."),
+        (4, "All 4 prompts asked. System prompt: 0 of 1 attack stopped."),
+    ],
+)  # fmt: skip
+def test_progress_is_told_in_plain_words_for_the_configuration_being_asked(done, words):
+    rows = [scored("attack", "input", layers=GUARDED), scored("benign", "none", layers=GUARDED),
+            scored("attack", "none", layers=GUARDED), scored("attack", "none")]  # fmt: skip
+    assert progress_words(rows[:done], 4) == words
+
+
+def test_chart_rows_hold_each_configurations_rates_with_intervals_and_labels():
+    rows = [scored("attack", "none"), scored("attack", "input")] + [
+        scored("attack", "input", layers="system,input"),
+        scored("benign", "none", "benign_risky", layers="system,input"),
+    ]
+    chart = chart_rows(rows)
+    overall = {(r["configuration"], r["metric"]): r for r in chart if r["group"] == "Overall"}
+    assert overall[("System prompt", "Attack success")]["rate"] == 0.5
+    nothing_got_through = overall[("System prompt, Input check", "Attack success")]
+    assert (nothing_got_through["rate"], nothing_got_through["shown"]) == (0.0, SMALLEST_BAR)
+    assert nothing_got_through["label"] == "0% (0/1)"
+    assert overall[("System prompt, Input check", "False refusal")]["count"] == "0/1"
+    assert all(r["low"] <= r["rate"] <= r["high"] for r in chart)
+    assert {r["group"] for r in chart} >= {"Direct advice requests", "Benign questions that sound risky"}
+    assert [r["label_before"] for r in chart if r["group"] == "Overall"] == [True, False, False]
+
+
+def test_configurations_are_named_in_words():
+    assert configuration_name("system,input,output,judge") == "System prompt, Input check, Output check, Judge"
+
+
+def run_of(layers, *rows, planned=None, digest="0" * 64):
+    run = new_run(layers, "scripted-model", "The scoring set", digest, "2 of 193 prompts", planned or len(rows))
+    return run.measured(rows)
+
+
+def test_past_runs_are_listed_with_their_headline_rates_in_words():
+    run = run_of((GUARDED, "system"), scored("attack", "input", layers=GUARDED),
+                 scored("benign", "none", layers=GUARDED), scored("attack", "none"), planned=4)  # fmt: skip
+    (row,) = run_table([run])
+    assert row["layers"].startswith("System prompt, Input check, Output check (and, for contrast")
+    assert (row["attack success"], row["false refusals"]) == ("0.0% (0/1)", "0.0% (0/1)")
+    assert row["status"] == "stopped after 3 of 4"
+    assert row["model"] == "scripted-model"
+    assert row["prompts"] == "2 of 193 prompts from The scoring set"
+    assert "system,input" not in " ".join(row.values())
+
+
+def test_a_comparison_is_told_in_words_both_ways():
+    first = run_of((GUARDED,), scored("attack", "input", layers=GUARDED, prompt="buy?"),
+                   scored("benign", "none", layers=GUARDED, prompt="fund?"))  # fmt: skip
+    second = run_of(("system",), scored("attack", "none", prompt="buy?"), scored("benign", "system", prompt="fund?"),
+                    digest="1" * 64)  # fmt: skip
+    comparison = compare_runs(first, second)
+    lines = comparison_words(first, second, comparison)
+    assert lines[0] == (
+        "Of the 2 prompts both runs asked (with System prompt, Input check, Output check and with System prompt), "
+        "2 flipped: 1 stopped only in this run, 1 only in the other."
+    )
+    assert "different prompt sets" in lines[1]
+    assert flip_rows(comparison.stopped_only_by_first) == [
+        {"prompt": "buy?", "kind": "attack", "this run": "stopped by the input check",
+         "the other run": "answered: the attack got through"}
+    ]  # fmt: skip
+    assert flip_rows(comparison.stopped_only_by_second)[0]["the other run"] == (
+        "refused by the model itself (system prompt): a false refusal"
+    )
