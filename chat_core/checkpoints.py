@@ -3,7 +3,8 @@
 While a reply streams, its text so far is kept in the database as a checkpoint, with who writes it (host, process id
 and the process's start time) and when. The finished reply replaces the checkpoint. A checkpoint still there when the
 conversation is opened again belongs to a reply that never finished: once its writer is gone (same host, process
-ended) or has not written for `STALE_AFTER` seconds (another host), it is shown as an interrupted reply.
+ended), has not written for `STALE_AFTER` seconds (another host), or left it (its page went away mid-reply: a reload,
+a closed tab), it is shown as an interrupted reply.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ CHECKPOINT_EVERY = 1.0
 """Seconds between two writes of a streaming reply's checkpoint."""
 STALE_AFTER = 30.0
 """A checkpoint its writer has not touched for this long is taken as abandoned, wherever the writer runs."""
+LEFT = "left"
+"""The writer of a checkpoint whose page stopped drawing the reply before it ended, and never came back to record it:
+nobody will finish that reply."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,10 @@ def _signal_alive(pid: int) -> bool:
 
 
 def abandoned(checkpoint: Checkpoint, now: float | None = None) -> bool:
-    """Whether a checkpoint's reply will never finish: its writer ended, or has written nothing for `STALE_AFTER`."""
+    """Whether a checkpoint's reply will never finish: its writer left it or ended, or has written nothing for
+    `STALE_AFTER`."""
+    if checkpoint.writer == LEFT:
+        return True
     now = time.time() if now is None else now
     if now - checkpoint.updated_at > STALE_AFTER:
         return True

@@ -12,7 +12,10 @@ STATUS_NOTES = {
     "length": "Cut at the max reply tokens limit.",
     "incomplete": "Incomplete: the server stopped sending before the reply finished.",
     "stopped": "Stopped before the reply finished.",
-    "interrupted": "Interrupted: the app stopped while this reply was being written; regenerate to try again.",
+    "interrupted": (
+        "Interrupted: the page was reloaded or closed, or the app stopped, while this reply was being written; "
+        "regenerate to try again."
+    ),
     "error": "Failed before the reply finished.",
     "blocked": "Blocked by a guardrail check.",
     "empty": "The model sent an empty reply; regenerate to try again.",

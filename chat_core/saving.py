@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chat_core.catalog import CHAT_PAGES, DEFAULT_CHAT_PAGE
-from chat_core.checkpoints import Checkpoint, writer_id
+from chat_core.checkpoints import LEFT, Checkpoint, writer_id
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.exports import Imported, Snapshot
@@ -19,6 +19,8 @@ from chat_core.store import Store, title_from
 
 LOCAL_EXPORT_URL = "http://127.0.0.1:8000/v1"
 """The address an exported script uses for the embedded model (its real port changes on every start)."""
+NEW_CHAT = "new"
+"""The `c=` value of a page whose conversation was cleared: a reload starts it empty again."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class ChatScope:
         return Snapshot(
             title, self.page, self.thread, fixed + example_messages(self.examples), conversation, self.remembered()
         )
+
+
+def page_address(conversation: Conversation, cleared: bool) -> str | None:
+    """The `c=` a page's address carries, so a reload shows what the page shows: the conversation from the moment its
+    first question is saved (a reload during its first reply comes back to it), a cleared thread's empty one, or none
+    (the thread's latest)."""
+    if conversation.id:
+        return conversation.id
+    return NEW_CHAT if cleared else None
 
 
 def first_user_text(conversation: Conversation) -> str:
@@ -86,12 +97,12 @@ def save_conversation(
     return None
 
 
-def save_checkpoint(store: Store | None, owner: str, conversation: Conversation, text: str) -> None:
+def save_checkpoint(store: Store | None, owner: str, conversation: Conversation, text: str, left: bool = False) -> None:
     """Keep a streaming reply's text so far beside its saved conversation; best effort (the reply's own save reports
-    a failing database)."""
+    a failing database). `left`: its page stopped drawing it, so it opens as interrupted unless recorded first."""
     if store is None or conversation.id is None or conversation.unsaved:
         return
-    checkpoint = Checkpoint(len(conversation.entries), text, writer_id(), time.time())
+    checkpoint = Checkpoint(len(conversation.entries), text, LEFT if left else writer_id(), time.time())
     with contextlib.suppress(ChatError):
         store.write_checkpoint(owner, conversation.id, checkpoint)
 

@@ -21,6 +21,7 @@ from chat_core.messages import Example, Message, check_user_text, request_parts
 from chat_core.pacing import Pace
 from chat_core.providers.client import ChatProvider, ChatRequest, ReplyStream
 from chat_core.providers.sdk_errors import translate
+from chat_core.queue import ReplyQueue
 from chat_core.settings import Settings
 
 HOLD_BACK_CHARS = 80
@@ -106,7 +107,8 @@ class TurnSpec:
 
 @dataclass(frozen=True)
 class UserAdded:
-    """The user's message is recorded (and saved) before anything else can fail."""
+    """The user's message is recorded and saved before anything else can fail: a new conversation has its id from
+    here on, so a page can point its address at it before the reply comes."""
 
     entry: Entry
 
@@ -170,6 +172,8 @@ class Turn:
         connect: Callable[[], ChatProvider],
         save: Saver | None = None,
         checkpoint: Checkpointer | None = None,
+        leave: Checkpointer | None = None,
+        queue: ReplyQueue | None = None,
     ):
         self.spec = spec
         self.conversation = conversation
@@ -177,6 +181,13 @@ class Turn:
         self.connect = connect
         self.save = save
         self.checkpoint = checkpoint
+        self.leave = leave
+        """Keeps the text shown of a reply whose caller stopped reading before it ended (a page whose run was cut
+        short), as one nobody will finish; the reply is then recorded by `settle()`, or found interrupted."""
+        self.left = False
+        self.queue = queue
+        """The replies waiting for a server that answers one at a time; this turn holds a ticket while it asks."""
+        self.ticket: int | None = None
         self._checkpoints = Pace(CHECKPOINT_EVERY)
         self.plan: TurnPlan | None = None
         self.verdicts: list[Verdict] = []
@@ -196,6 +207,17 @@ class Turn:
         if stream is not None:
             stream.cancel()
 
+    def settle(self) -> Entry | None:
+        """Record, as stopped, the reply its caller left unrecorded (see `leave`): a page's next run in the same
+        session does this, so only a page that is gone (reloaded, closed) leaves a reply to be found interrupted."""
+        if self.entry is None and self.left:
+            self._finish(self.conversation.add_reply(self.shown, "stopped", meta=self._meta()))
+        return self.entry
+
+    def replies_ahead(self) -> int:
+        """How many replies asked for earlier are still waiting for the server (0 without a queue)."""
+        return self.queue.ahead(self.ticket) if self.queue is not None and self.ticket is not None else 0
+
     def run(self) -> Entry:
         """Run the whole turn without drawing it; returns the recorded reply."""
         for _ in self.events():
@@ -206,19 +228,26 @@ class Turn:
         """The turn as it happens. Raises ChatError before recording anything if the message cannot be sent.
 
         A caller that stops reading early (a page interrupted by its next run) still gets the reply recorded
-        in its place, as stopped, with the text shown so far.
+        in its place, as stopped, with the text shown so far; with `leave`, it is kept aside for `settle()` instead.
         """
         text = check_user_text(self.user_text)
         history = self.conversation.history()
         try:
-            yield UserAdded(self.conversation.add_user(text))
+            added = self.conversation.add_user(text)
             self._save()
+            yield UserAdded(added)
             yield from self._phases(text, history)
         except GeneratorExit:
             if self.entry is None:
                 self.cancel()
-                self._finish(self.conversation.add_reply(self.shown, "stopped", meta=self._meta()))
+                if self.leave is None:
+                    self._finish(self.conversation.add_reply(self.shown, "stopped", meta=self._meta()))
+                else:
+                    self.left = True
+                    self.leave(self.conversation, self.shown)
             raise
+        finally:
+            self._leave_queue()
 
     def _phases(self, text: str, history: list[Message]) -> Iterator[Event]:
         spec = self.spec
@@ -231,6 +260,8 @@ class Turn:
         except ChatError as error:
             yield self._finish(self.conversation.add_failure(error))
             return
+        if self.queue is not None:
+            self.ticket = self.queue.join()
         yield Planned(self.plan)
         for check in spec.guard.input:
             verdict = self._judge(check, check_input)
@@ -275,6 +306,7 @@ class Turn:
         finally:
             if caught is not None or self.cancelled:
                 stream.cancel()
+            self._leave_queue()  # however it ended, this reply no longer waits for the server
         if caught is None and holding and error is None:
             # Also when stopped: held-back text is recorded only once a check has passed it.
             caught = self._check_output(check_input, stream.text, final=True)
@@ -328,6 +360,10 @@ class Turn:
             if self.stream is not None and self.stream.adapted:
                 meta["adapted"] = list(self.stream.adapted)
         return meta
+
+    def _leave_queue(self) -> None:
+        if self.queue is not None and self.ticket is not None:
+            self.queue.leave(self.ticket)
 
     def _checkpoint(self) -> None:
         # At the start of the reply, then at most every CHECKPOINT_EVERY seconds: what the audience has seen so far.

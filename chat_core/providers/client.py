@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 import time
@@ -172,10 +173,11 @@ class ChatProvider:
                 return True
         return False
 
-    def open_stream(self, request: ChatRequest, sent: dict | None = None):
+    def open_stream(self, request: ChatRequest, sent: dict | None = None, stopped: Callable[[], bool] | None = None):
         """The SDK's stream, retried on transient failures before any text has arrived.
 
-        `sent`, when given, is filled with the parameters of the request that was accepted.
+        `sent`, when given, is filled with the parameters of the request that was accepted. `stopped`, when given, is
+        asked before each retry: once it says yes, the last failure is raised instead of sending again.
         """
         settings = self.settings
         attempt = 0
@@ -192,17 +194,19 @@ class ChatProvider:
                         continue
                 if attempt >= settings.max_retries or not is_retryable(exc):
                     raise
-                wait = _retry_after(exc.response) or settings.retry_backoff * 2**attempt
-            except openai.APIConnectionError:
+                failure, wait = exc, _retry_after(exc.response) or settings.retry_backoff * 2**attempt
+            except openai.APIConnectionError as exc:
                 if attempt >= settings.max_retries:
                     raise
-                wait = settings.retry_backoff * 2**attempt
+                failure, wait = exc, settings.retry_backoff * 2**attempt
             else:
                 if sent is not None:
                     sent.update(params)
                 return stream
             attempt += 1
             time.sleep(min(wait, 10.0))
+            if stopped is not None and stopped():
+                raise failure
 
     def _create(self, request: ChatRequest, params: dict):
         extra = {"stream_options": {"include_usage": True}} if self.sends_usage_option else {}
@@ -231,9 +235,19 @@ def _retry_after(response: httpx2.Response | None) -> float | None:
         return None
 
 
+_OPENED, _CHUNK, _ENDED, _FAILED, _WAKE = "opened", "chunk", "ended", "failed", "wake"
+
+
 @dataclass
 class ReplyStream:
-    """Iterate for text chunks; `result` tells how the reply ended. Failures raise ChatError."""
+    """Iterate for text chunks; `result` tells how the reply ended. Failures raise ChatError.
+
+    The request is sent, and its answer read, by a thread of its own that hands each chunk over: the iteration waits
+    for the next hand-over or for `cancel()` (or the deadline), whichever comes first. Stop therefore ends the reply
+    at once whatever the server is doing, also before it has sent a byte: a server still reading a long prompt (the
+    embedded model takes seconds for a long conversation) answers nothing until its first token, and a blocked read
+    cannot be woken from another thread. The abandoned request is let go as soon as the server sends anything.
+    """
 
     provider: ChatProvider
     request: ChatRequest
@@ -246,6 +260,9 @@ class ReplyStream:
     expired: bool = False
     """The reply deadline passed: the connection was closed whatever the server was sending."""
     _open: object = None
+    _arrivals: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
+    _left: bool = False
+    """The reader stopped iterating before the reply ended (a page's run was cut short, a deadline passed)."""
 
     @property
     def adapted(self) -> list[str]:
@@ -253,15 +270,20 @@ class ReplyStream:
         return list(self.provider.adaptation(self.request.model).notes)
 
     def cancel(self) -> None:
-        """Stop the reply from another thread: the connection is closed and the reply ends as stopped."""
+        """Stop the reply from another thread: the reply ends as stopped at once, and the connection is closed."""
         self.cancelled = True
+        self._arrivals.put((_WAKE, None))
         self._hang_up()
 
     def _expire(self) -> None:
         # Runs on a timer: a server that sends nothing but keep-alive comments never yields a chunk to check the
         # deadline against, so the connection is closed from outside.
         self.expired = True
+        self._arrivals.put((_WAKE, None))
         self._hang_up()
+
+    def _given_up(self) -> bool:
+        return self.cancelled or self.expired or self._left
 
     def _hang_up(self) -> None:
         if self._open is not None:
@@ -272,6 +294,38 @@ class ReplyStream:
         """Everything received so far."""
         return "".join(self.chunks)
 
+    def _receive(self) -> None:
+        """Send the request and hand over what arrives, in the thread of its own; let the server go once nobody
+        waits for the reply any more."""
+        hand_over = self._arrivals.put
+        stream = None
+        try:
+            stream = self._open = self.provider.open_stream(self.request, self.sent, stopped=self._given_up)
+            if self._given_up():  # stopped while the request was sent: close the connection now
+                return
+            hand_over((_OPENED, None))
+            for chunk in stream:
+                if self._given_up():
+                    return
+                hand_over((_CHUNK, chunk))
+            hand_over((_ENDED, None))
+        except Exception as exc:  # handed over: the reading side raises it, or has already gone
+            hand_over((_FAILED, exc))
+        finally:
+            if stream is not None:
+                stream.close()
+
+    def _handed_over(self) -> Iterator[tuple[str, object]]:
+        """What the receiving thread hands over, until the stream ends; nothing more once stopped or expired."""
+        while not self._given_up():
+            kind, value = self._arrivals.get()
+            if kind == _ENDED:
+                return
+            if kind == _FAILED:
+                raise value
+            if kind != _WAKE:
+                yield kind, value
+
     def __iter__(self) -> Iterator[str]:
         settings = self.provider.settings
         started = self.clock()
@@ -279,17 +333,17 @@ class ReplyStream:
         first_token_at = None
         finish_reason = None
         usage = None
-        stream = None
+        opened = ended = False
         timer = threading.Timer(settings.reply_deadline, self._expire)
         timer.daemon = True
         timer.start()
+        if not self._given_up():
+            threading.Thread(target=self._receive, name="reply-stream", daemon=True).start()
         try:
-            stream = self._open = self.provider.open_stream(self.request, self.sent)
-            if self.cancelled or self.expired:
-                stream.close()
-            for chunk in stream:
-                if self.cancelled:
-                    return
+            for kind, chunk in self._handed_over():
+                if kind == _OPENED:
+                    opened = True
+                    continue
                 if chunk.usage is not None:
                     usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, "server")
                 for choice in chunk.choices:
@@ -302,8 +356,11 @@ class ReplyStream:
                     finish_reason = choice.finish_reason or finish_reason
                 if self.clock() > deadline:
                     raise deadline_error(settings.reply_deadline)
-            if self.expired and not self.cancelled:
+            if self.cancelled:
+                return
+            if self.expired:
                 raise deadline_error(settings.reply_deadline)
+            ended = True
         except ChatError:
             raise
         except Exception as exc:
@@ -311,13 +368,14 @@ class ReplyStream:
                 return
             if self.expired:
                 raise deadline_error(settings.reply_deadline) from None
-            if stream is not None and type(exc) is openai.APIConnectionError:
+            if opened and type(exc) is openai.APIConnectionError:
                 raise stream_cut_error() from None
             raise translate(exc, secrets=settings.secrets(), model=self.request.model) from None
         finally:
             timer.cancel()
-            if stream is not None:
-                stream.close()
+            if not ended:  # stopped, failed or left early: the receiving thread lets the server go
+                self._left = True
+                self._hang_up()
         if usage is None:
             counter = self.provider.counter
             usage = Usage(
@@ -325,13 +383,13 @@ class ReplyStream:
                 counter.count_text(self.text),
                 "tokenizer" if counter.exact else "estimate",
             )
-        ended = self.clock()
+        finished_at = self.clock()
         self.result = ReplyResult(
             text=self.text,
             status=status_for(finish_reason, self.text),
             finish_reason=finish_reason,
             usage=usage,
             time_to_first_token=None if first_token_at is None else first_token_at - started,
-            total_time=ended - started,
+            total_time=finished_at - started,
             model=self.request.model,
         )

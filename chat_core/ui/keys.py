@@ -28,8 +28,6 @@ HISTORY_IMPORT_ERROR = "history.import_error"
 """(file id, ChatError) of the last upload that was refused, shown while that file stays in the uploader."""
 OWN_SETTINGS = "conversation.settings"
 """{conversation id: {name: value}}: the settings an opened conversation keeps, which apply to it alone."""
-NEW_CHAT = "new"
-"""The `c=` value of a page whose conversation was cleared: a reload starts it empty again."""
 CUSTOM_PROMPT = "chatbot.custom_prompt"
 
 

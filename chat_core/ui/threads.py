@@ -10,7 +10,15 @@ from chat_core.catalog import CHAT_PAGES, chat_page
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.prompts import CUSTOM_PERSONA
-from chat_core.saving import ChatScope, catch_up, retitle_after_edit, save_checkpoint, save_conversation
+from chat_core.saving import (
+    NEW_CHAT,
+    ChatScope,
+    catch_up,
+    page_address,
+    retitle_after_edit,
+    save_checkpoint,
+    save_conversation,
+)
 from chat_core.turn import Checkpointer
 from chat_core.ui import keys
 from chat_core.ui.account import owner
@@ -57,10 +65,11 @@ def saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None]
     return write
 
 
-def checkpointer() -> Checkpointer:
-    """Keeps a streaming reply's text so far in the database, making no Streamlit call (it runs mid-stream)."""
+def checkpointer(left: bool = False) -> Checkpointer:
+    """Keeps a streaming reply's text so far in the database, making no Streamlit call (it runs mid-stream); `left`:
+    the text of a reply whose page's run ended before it did (see `Turn.leave`)."""
     store, who = storage(), owner()
-    return lambda conversation, text: save_checkpoint(store, who, conversation, text)
+    return lambda conversation, text: save_checkpoint(store, who, conversation, text, left=left)
 
 
 def save(scope: ChatScope | None, conversation: Conversation) -> None:
@@ -127,11 +136,15 @@ def clear_chat(page: str, name: str) -> None:
 
 
 def address_of(page: str, name: str, conversation: Conversation) -> str | None:
-    """The `c=` a page's address carries, so a reload shows what the page shows: a conversation, a cleared one, or
-    none (the thread's latest)."""
-    if conversation.id:
-        return conversation.id
-    return keys.NEW_CHAT if st.session_state.get(keys.cleared(page)) == name else None
+    """The `c=` a page's address carries (`saving.page_address`)."""
+    return page_address(conversation, st.session_state.get(keys.cleared(page)) == name)
+
+
+def point_address_at(page: str, name: str, conversation: Conversation) -> None:
+    """Make the page's address name its conversation as soon as it has one, so a reload comes back to it."""
+    address = address_of(page, name, conversation)
+    if address:
+        st.query_params["c"] = address
 
 
 def request_open(conversation_id: str) -> None:
@@ -173,7 +186,7 @@ def restore(page: str | None) -> None:
         wanted = st.query_params.get("c")
     st.session_state[keys.restored(page)] = True
     _catch_up()
-    if wanted == keys.NEW_CHAT and page is not None:
+    if wanted == NEW_CHAT and page is not None:
         st.session_state[keys.cleared(page)] = ""
     elif wanted:
         _open(wanted, page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
@@ -20,11 +20,11 @@ from chat_core.messages import MAX_USER_CHARS
 from chat_core.pacing import Pace
 from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
-from chat_core.turn import Chunk, Planned, Retracted, Streamed, Turn, TurnSpec
+from chat_core.turn import Chunk, Event, Planned, Retracted, Streamed, Turn, TurnSpec
 from chat_core.ui import keys
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
-from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, resend, saver, send_draft
+from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, point_address_at, resend, saver, send_draft
 from chat_core.ui.transcript import message_text, reply_status
 
 Explain = Callable[[Entry], None]
@@ -46,46 +46,53 @@ def _draw_turn(
     """One turn through the runner, drawn as it happens; with a guard, a blocked message never reaches the model."""
     page, thread = scope.page, scope.thread
     spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
-    retracted = []
     turn = Turn(
-        spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope), checkpoint=checkpointer()
-    )
+        spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope),
+        checkpoint=checkpointer(), leave=checkpointer(left=True), queue=reply_queue(scope.settings),
+    )  # fmt: skip
     events = turn.events()
+    st.session_state[keys.TURN_ACTIVE] = turn  # before anything is recorded: a run cut short is settled by the next
     try:
         if text.strip():
             st.session_state.setdefault(keys.RATE_LIMIT, RateLimit()).admit()
         added = next(events)
     except ChatError as error:
+        st.session_state.pop(keys.TURN_ACTIVE, None)
         st.session_state[keys.draft(page)] = text
         show_error(error)
         return
+    try:
+        point_address_at(page, thread, conversation)  # the question is saved: a reload now comes back to it
+        _draw_exchange(scope, turn, events, added.entry, explain)
+    finally:
+        # No Streamlit calls here: a run cut short leaves its reply to its next run (`settle_previous_turn`).
+        events.close()
+
+
+def _draw_exchange(
+    scope: ChatScope, turn: Turn, events: Iterator[Event], question: Entry, explain: Explain | None
+) -> None:
+    """The question, then the reply as the turn's events come, then as recorded, with its status and notes."""
+    page, thread, conversation = scope.page, scope.thread, turn.conversation
+    retracted = []
     with st.chat_message("user"):
-        message_text(added.entry)
+        message_text(question)
     with st.chat_message("assistant"):
         body, slot = st.empty(), st.empty()
         slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what passed the checks stays.")
-        st.session_state[keys.TURN_ACTIVE] = turn
-        queue = reply_queue(scope.settings)
-        ticket = queue.join() if queue is not None else None
         pace = Pace(REDRAW_EVERY)
-        try:
-            for event in events:
-                if isinstance(event, Planned):
-                    st.session_state[keys.inspector(page, thread)] = event.plan.inspector_view()
-                    note = waiting_note(queue.ahead(ticket)) if queue is not None else None
-                    if note:
-                        body.caption(note)
-                elif (isinstance(event, Chunk) and pace.due()) or (isinstance(event, Streamed) and turn.shown):
-                    body.markdown(unfetched_images(turn.shown))  # paced while streaming; all of it at the end
-                elif isinstance(event, Retracted):
-                    retracted.append(event.verdict)
-                    with body.container():
-                        retraction_notice(event.verdict)
-        finally:
-            # No Streamlit calls here: an interrupted run still records (and saves) the reply in its place.
-            events.close()
-            if queue is not None:
-                queue.leave(ticket)
+        for event in events:
+            if isinstance(event, Planned):
+                st.session_state[keys.inspector(page, thread)] = event.plan.inspector_view()
+                note = waiting_note(turn.replies_ahead())
+                if note:
+                    body.caption(note)
+            elif (isinstance(event, Chunk) and pace.due()) or (isinstance(event, Streamed) and turn.shown):
+                body.markdown(unfetched_images(turn.shown))  # paced while streaming; all of it at the end
+            elif isinstance(event, Retracted):
+                retracted.append(event.verdict)
+                with body.container():
+                    retraction_notice(event.verdict)
         st.session_state.pop(keys.TURN_ACTIVE, None)
         entry = turn.entry
         view = st.session_state.get(keys.inspector(page, thread))
@@ -108,13 +115,27 @@ def _turn_lock() -> threading.Lock:
 
 def settle_previous_turn() -> None:
     """A run that interrupts a streaming reply (Stop, a new message, a sidebar change) starts before the
-    interrupted run has ended: stop that reply and wait until it is recorded, so it keeps its place."""
-    active = st.session_state.pop(keys.TURN_ACTIVE, None)
+    interrupted run has ended: stop that reply and wait until it is recorded, so it keeps its place.
+
+    The reply's stream ends at once whatever the server is doing, so the wait is short. A run cut short leaves its
+    reply unrecorded; this run records it as stopped. A page that never runs again (reloaded, closed) leaves it for
+    the conversation's next opening, which finds it interrupted."""
+    active = st.session_state.get(keys.TURN_ACTIVE)
     if active is not None:
         active.cancel()
     lock = _turn_lock()
     if lock.acquire(timeout=15):
-        lock.release()
+        try:
+            _record_left_reply()
+        finally:
+            lock.release()
+
+
+def _record_left_reply() -> None:
+    """With the turn lock held: record the reply an earlier run of this session left (see `Turn.settle`)."""
+    left = st.session_state.pop(keys.TURN_ACTIVE, None)
+    if left is not None:
+        left.settle()
 
 
 def turn(
@@ -122,6 +143,7 @@ def turn(
 ) -> None:
     """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
     with _turn_lock():
+        _record_left_reply()
         _draw_turn(scope, conversation, text, guard, explain)
 
 
