@@ -230,6 +230,34 @@ def test_a_reader_that_stops_early_still_gets_the_reply_recorded_as_stopped(runn
     assert conversation.entries[1].content == first.text == "one t"
 
 
+def test_the_question_is_saved_before_the_caller_hears_of_it(runner_for, scripted):
+    saved: list[int] = []
+    turn, _ = runner_for(save=lambda conversation: saved.append(len(conversation.entries)))
+    events = turn("Hi").events()
+    assert isinstance(next(events), UserAdded)
+    assert saved == [1], "a page can point its address at the conversation before the reply comes"
+    events.close()
+
+
+def test_a_reader_that_leaves_early_keeps_the_reply_aside_until_settled_as_stopped(scripted_settings, scripted):
+    scripted.enqueue(Step(text="one two three four", chunks=4, delay=0.01))
+    settings, conversation, left = scripted_settings(), Conversation(), []
+    provider = ChatProvider(settings)
+    turn = Turn(
+        TurnSpec(settings), conversation, "Count", connect=lambda: provider,
+        leave=lambda conversation, shown: left.append((len(conversation.entries), shown)),
+    )  # fmt: skip
+    events = turn.events()
+    first = next(event for event in events if isinstance(event, Chunk))
+    events.close()
+    assert left == [(1, first.text)], "the text shown, where the reply would stand"
+    assert [e.role for e in conversation.entries] == ["user"]
+    assert turn.settle() is turn.settle() is conversation.entries[1]
+    assert [(e.role, e.content, e.status) for e in conversation.entries] == [
+        ("user", "Count", "complete"), ("assistant", first.text, "stopped"),
+    ]  # fmt: skip
+
+
 def test_stopping_while_text_is_held_back_records_only_checked_text(runner_for, scripted):
     scripted.enqueue(Step(text="Short start then buy ACME", chunks=5, forever=True, delay=0.01))
     turn, _ = runner_for(guard=Guard(output=[WordCheck("buy", layer="output")]))

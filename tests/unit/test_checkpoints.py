@@ -3,7 +3,7 @@ import socket
 import subprocess
 import sys
 
-from chat_core.checkpoints import STALE_AFTER, Checkpoint, abandoned, writer_alive, writer_id
+from chat_core.checkpoints import LEFT, STALE_AFTER, Checkpoint, abandoned, writer_alive, writer_id
 
 
 def ended_process_writer() -> str:
@@ -41,3 +41,7 @@ def test_a_live_writers_checkpoint_is_not_abandoned_and_an_ended_ones_is():
 def test_a_malformed_writer_is_taken_as_gone():
     assert writer_alive("garbage") is False
     assert abandoned(Checkpoint(1, "", "host:notapid:1", updated_at=1000.0), now=1000.0)
+
+
+def test_a_checkpoint_its_page_left_is_abandoned_at_once():
+    assert abandoned(Checkpoint(1, "Hel", LEFT, updated_at=1000.0), now=1000.0)

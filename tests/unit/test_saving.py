@@ -8,9 +8,11 @@ from chat_core.conversation import Conversation
 from chat_core.exports import parse_import
 from chat_core.prompts import CUSTOM_PERSONA
 from chat_core.saving import (
+    NEW_CHAT,
     ChatScope,
     catch_up,
     import_landing,
+    page_address,
     retitle_after_edit,
     save_conversation,
     save_import,
@@ -45,6 +47,16 @@ def test_a_new_conversation_is_created_on_its_first_save_and_titled_by_its_first
     summary = store.list(OWNER)[0]
     assert (summary.id, summary.title, summary.thread) == (conversation.id, "What is a list?", "Helpful assistant")
     assert not conversation.unsaved
+
+
+@pytest.mark.parametrize(("cleared", "address"), [(False, None), (True, NEW_CHAT)], ids=["latest", "cleared"])
+def test_a_page_address_names_a_new_chat_from_its_saved_first_question_before_any_reply(store, cleared, address):
+    conversation = Conversation()
+    assert page_address(conversation, cleared) == address
+    conversation.add_user("First question")
+    assert page_address(conversation, cleared) == address, "not saved yet: a reload could not find it"
+    assert save_conversation(store, OWNER, conversation, SCOPE) is None
+    assert page_address(conversation, cleared) == conversation.id
 
 
 def test_an_empty_conversation_is_not_created(store):
