@@ -1,5 +1,6 @@
-"""A process killed mid-reply: the reply it was writing is found when the conversation is opened again, marked
-interrupted with the text shown so far, and the conversation goes on from there."""
+"""A process killed mid-reply, or a page that left it (a reload, a closed tab): the reply is found when the
+conversation is opened again, marked interrupted with the text shown so far, and the conversation goes on from there;
+a page that comes back records it as stopped instead."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from chat_core.conversation import Conversation
 from chat_core.providers.client import ChatProvider
 from chat_core.saving import save_checkpoint, save_conversation
 from chat_core.store import Store, reply_checkpoints
-from chat_core.turn import Turn, TurnSpec
+from chat_core.turn import Chunk, Turn, TurnSpec
 from tests.reliability.conftest import OWNER, SCOPE, stored_entries
 from tests.support.scripted_server import ScriptedServer, Step
 
@@ -109,4 +110,39 @@ def test_a_finished_reply_leaves_no_checkpoint_behind(store, scripted, scripted_
     _, loaded = store.load(conversation.id, OWNER)
     assert [(e.content, e.status) for e in loaded.entries] == [
         ("Five words?", "complete"), ("one two three four five", "complete"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def left_mid_reply(store, scripted, scripted_settings) -> Turn:
+    """A turn whose reader (a page's run) stopped after three words and left the reply, as a page does."""
+    scripted.enqueue(Step(text="tick ", chunks=1, forever=True, delay=0.01))
+    settings = scripted_settings(max_retries=0)
+    turn = Turn(
+        TurnSpec(settings), Conversation(), "Count, please.", connect=lambda: ChatProvider(settings),
+        save=lambda c: save_conversation(store, OWNER, c, SCOPE),
+        checkpoint=lambda c, shown: save_checkpoint(store, OWNER, c, shown),
+        leave=lambda c, shown: save_checkpoint(store, OWNER, c, shown, left=True),
+    )  # fmt: skip
+    events = turn.events()
+    for event in events:
+        if isinstance(event, Chunk) and turn.shown.count("tick") == 3:
+            break
+    events.close()
+    return turn
+
+
+def test_a_reply_its_page_left_opens_interrupted_with_the_text_shown(store, left_mid_reply):
+    _, reopened = store.load(left_mid_reply.conversation.id, OWNER)
+    assert [(e.role, e.content, e.status) for e in reopened.entries] == [
+        ("user", "Count, please.", "complete"), ("assistant", "tick tick tick ", "interrupted"),
+    ]  # fmt: skip
+
+
+def test_a_left_reply_its_page_comes_back_to_is_recorded_stopped_once(store, left_mid_reply):
+    left_mid_reply.settle()
+    left_mid_reply.settle()
+    assert checkpoints(store) == 0, "the recorded reply replaces its checkpoint"
+    assert stored_entries(store, left_mid_reply.conversation) == [
+        ("user", "Count, please.", "complete"), ("assistant", "tick tick tick ", "stopped"),
     ]  # fmt: skip
