@@ -37,8 +37,8 @@ class Sample:
     max_tokens: int
 
 
-QUICK = Sample("Quick sample", 10, 48)
-"""Five attacks and five harmless questions with short replies: on the embedded model (two cores) both
+QUICK = Sample("Quick sample", 20, 48)
+"""Ten attacks and ten harmless questions with short replies: on the embedded model (two cores) both
 configurations finish within a minute, for a live demo."""
 WHOLE = Sample("Whole set", None, 80)
 """Every prompt, replies as long as the README's figures were measured with."""
@@ -47,21 +47,27 @@ SCORING_SEED = 42
 """The seed a run asks with when none is configured: two runs of one configuration give the same replies."""
 
 
-def spread(rows: Sequence, count: int) -> list:
-    """`count` items spread evenly over the rows, first one included, in their order."""
-    count = min(count, len(rows))
-    return [rows[index * len(rows) // count] for index in range(count)]
+def by_category_in_turn(rows: Sequence[LabelledPrompt], count: int) -> list[LabelledPrompt]:
+    """`count` prompts taken from each category in turn (the first of each, then the second...), in the set's
+    order of categories: as many categories as the count allows."""
+    groups: dict[str, list[LabelledPrompt]] = {}
+    for row in rows:
+        groups.setdefault(row.category, []).append(row)
+    in_turn = [group[depth] for depth in range(len(rows)) for group in groups.values() if depth < len(group)]
+    return in_turn[:count]
 
 
 def take_sample(rows: Sequence[LabelledPrompt], sample: Sample) -> list[LabelledPrompt]:
-    """The prompts a run asks, attacks and harmless questions in turn: every one, or `sample.size` spread over the
-    set, as many of each kind as the set allows."""
+    """The prompts a run asks, attacks and harmless questions in turn: every one, or `sample.size` taken from
+    each category in turn, as many of each kind as the set allows."""
     if sample.size is None:
         return alternate(rows)
     attacks = [r for r in rows if r.is_attack]
     benign = [r for r in rows if not r.is_attack]
     taken_benign = min(len(benign), max(sample.size // 2, sample.size - len(attacks)))
-    return alternate(spread(attacks, sample.size - taken_benign) + spread(benign, taken_benign))
+    return alternate(
+        by_category_in_turn(attacks, sample.size - taken_benign) + by_category_in_turn(benign, taken_benign)
+    )
 
 
 def scoring_settings(settings: Settings, sample: Sample) -> Settings:
@@ -77,11 +83,11 @@ def counted(number: int, label: str) -> str:
 
 
 def sample_words(sample: Sample, taken: Sequence[LabelledPrompt], of: int) -> str:
-    """Which prompts a run asks, in words: "10 of 193 prompts spread over the set (5 attacks, 5 harmless
+    """Which prompts a run asks, in words: "20 of 193 prompts, category by category (10 attacks, 10 harmless
     questions), replies up to 48 tokens"."""
     attacks = sum(r.is_attack for r in taken)
     kinds = f"{counted(attacks, 'attack')}, {counted(len(taken) - attacks, 'benign')}"
-    which = f"All {of} prompts" if len(taken) == of else f"{len(taken)} of {of} prompts spread over the set"
+    which = f"All {of} prompts" if len(taken) == of else f"{len(taken)} of {of} prompts, category by category"
     return f"{which} ({kinds}), replies up to {sample.max_tokens} tokens"
 
 
@@ -211,8 +217,8 @@ def comparison_words(first: ScorecardRun, second: ScorecardRun, comparison: Comp
     """What a comparison found, in sentences: how many prompts flipped, and whether the runs asked the same set."""
     flipped = len(comparison.stopped_only_by_first) + len(comparison.stopped_only_by_second)
     lines = [
-        f"Of the {comparison.asked_by_both} prompts both runs asked (with {configuration_name(first.layers[0])} "
-        f"and with {configuration_name(second.layers[0])}), {flipped} flipped: "
+        f"This run ({configuration_name(first.layers[0])}) and the other ({configuration_name(second.layers[0])}) "
+        f"both asked {comparison.asked_by_both} prompts; {flipped} flipped: "
         f"{len(comparison.stopped_only_by_first)} stopped only in this run, "
         f"{len(comparison.stopped_only_by_second)} only in the other."
     ]

@@ -48,7 +48,8 @@ RUNNING = "finance.scorecard.running"
 SHOWN = "finance.scorecard.shown"
 """The id of the run whose results are shown."""
 COMPARED = "finance.scorecard.compared"
-"""The id of the run it is compared with (None: no comparison)."""
+"""The id of the run it is compared with, or NO_OTHER."""
+NO_OTHER = ""
 BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
 CONTRAST_LAYERS = ("system",)
@@ -111,7 +112,8 @@ def _run(
     store = _keep(storage(), who, run)
     st.session_state[SHOWN] = run.id
     st.session_state[RUNNING] = True
-    st.button("⏹ Stop", key=STOP, help="Stop scoring; the prompts asked so far stay in the run.")
+    stop = st.empty()
+    stop.button("⏹ Stop", key=STOP, help="Stop scoring; the prompts asked so far stay in the run.")
     bar = st.progress(0.0, text=progress_words([], planned))
     repeatable = scoring_settings(settings, sample)
     provider = connect(repeatable)
@@ -125,6 +127,7 @@ def _run(
                 bar.progress(len(rows) / planned, text=progress_words(rows, planned))
     except ChatError as error:
         show_error(error)
+    stop.empty()
     st.session_state[RUNNING] = False
 
 
@@ -133,12 +136,6 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("configuration:N", sort=None),
-        color=alt.Color(
-            "configuration:N",
-            sort=None,
-            title="Layers on",
-            legend=alt.Legend(orient="bottom", columns=1, labelLimit=500),
-        ),
         tooltip=[
             alt.Tooltip("configuration:N", title="Layers on"),
             alt.Tooltip("group:N", title="Prompts"),
@@ -148,26 +145,29 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     share = alt.X(
         "shown:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
     )
-    bars = base.mark_bar().encode(x=share)
-    # The whisker: a line from the interval's low end to its high end, with a short upright tick at each end.
+    colour = alt.Color(
+        "configuration:N", sort=None, title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
+    )
+    bars = base.mark_bar().encode(x=share, color=colour)
+    # The whisker, in black over any bar: a line across the 95% interval with an upright tick at each end.
     whisker = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
     low_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="low:Q")
     high_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="high:Q")
-    after = (
-        base.transform_filter("!datum.label_before").mark_text(align="left", dx=5).encode(x="high:Q", text="label:N")
-    )
-    before = (
-        base.transform_filter("datum.label_before").mark_text(align="right", dx=-5).encode(x="low:Q", text="label:N")
-    )
-    return alt.layer(bars, whisker, low_end, high_end, after, before).properties(title=metric)
+    # The number beside its whisker: after it, or before it when the interval reaches the right edge.
+    after = base.transform_filter("!datum.label_before").mark_text(align="left", dx=6)
+    before = base.transform_filter("datum.label_before").mark_text(align="right", dx=-6)
+    labels = [part.encode(x="high:Q" if part is after else "low:Q", text="label:N") for part in (after, before)]
+    return alt.layer(bars, whisker, low_end, high_end, *labels).properties(title=metric)
+
+
+def _about(run: ScorecardRun) -> None:
+    """What a run asked of which model, and whether it finished."""
+    finished = "complete" if run.scored >= run.planned else f"stopped after {run.scored} of {run.planned} prompts"
+    st.caption(f"{run.model} · {run.sample} from {run.prompt_set} (sha256 {run.digest[:12]}…) · {finished}")
 
 
 def _results(run: ScorecardRun) -> None:
-    """One run's figures, charts, table and CSV."""
-    st.caption(
-        f"{run.model} · {run.sample} from {run.prompt_set} (sha256 {run.digest[:12]}…) · "
-        + ("complete" if run.scored >= run.planned else f"stopped after {run.scored} of {run.planned} prompts")
-    )
+    """One run's charts, table and CSV."""
     if not run.rows:
         st.info("Nothing was measured in this run.")
         return
@@ -236,18 +236,19 @@ def _past_runs() -> None:
     if st.session_state.get(SHOWN) not in titles:
         st.session_state[SHOWN] = runs[0].id
     if st.session_state.get(COMPARED) not in titles:
-        st.session_state[COMPARED] = None
+        st.session_state[COMPARED] = NO_OTHER
     left, right = st.columns(2)
     shown_id = left.selectbox("Show the run of", list(titles), format_func=titles.get, key=SHOWN)
-    others = [None] + [run_id for run_id in titles if run_id != shown_id]
+    others = [NO_OTHER] + [run_id for run_id in titles if run_id != shown_id]
     other_id = right.selectbox(
-        "Compare it with", others, format_func=lambda i: "No other run" if i is None else titles[i], key=COMPARED
+        "Compare it with", others, format_func=lambda i: titles.get(i, "No other run"), key=COMPARED
     )
     run = _opened(store, who, shown_id)
     if run is None:
         return
     st.markdown(f"#### {layers_words(run.layers)}")
-    if other_id is not None:
+    _about(run)
+    if other_id != NO_OTHER:
         other = _opened(store, who, other_id)
         if other is not None:
             _comparison(run, other)

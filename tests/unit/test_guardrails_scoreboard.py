@@ -35,16 +35,24 @@ def scored(label, blocked_by, category="direct_advice", layers="system", prompt=
     return ScoredRow(prompt, label, category, blocked_by, "reply", layers=layers)
 
 
-def test_the_quick_sample_takes_as_many_attacks_as_harmless_questions_spread_over_the_set_in_turn():
+def test_the_quick_sample_asks_as_many_attacks_as_harmless_questions_from_every_category_in_turn():
     rows = scoring_set()
     sample = take_sample(rows, QUICK)
     assert len(sample) == QUICK.size
     assert [r.label for r in sample] == ["attack", "benign"] * (QUICK.size // 2)
-    assert len({r.category for r in sample}) >= QUICK.size - 2
+    attack_categories = {r.category for r in rows if r.is_attack}
+    asked = {r.category for r in sample if r.is_attack}
+    assert len(asked) == min(QUICK.size // 2, len(attack_categories))
     assert sample_words(QUICK, sample, len(rows)) == (
-        f"{QUICK.size} of {len(rows)} prompts spread over the set (5 attacks, 5 harmless questions), "
+        f"{QUICK.size} of {len(rows)} prompts, category by category (10 attacks, 10 harmless questions), "
         f"replies up to {QUICK.max_tokens} tokens"
     )
+
+
+def test_a_sample_takes_the_first_of_each_category_then_the_second():
+    rows = labelled("direct_advice", 3) + labelled("roleplay_persona", 1) + labelled("obfuscation", 2)
+    sample = take_sample(rows, Sample("four", 4, 32))
+    assert [r.prompt for r in sample] == ["direct_advice 0", "roleplay_persona 0", "obfuscation 0", "direct_advice 1"]
 
 
 @pytest.mark.parametrize(("attacks", "benign", "expected"), [(1, 9, (1, 9)), (9, 1, (9, 1)), (2, 2, (2, 2))])
@@ -156,7 +164,7 @@ def test_a_comparison_is_told_in_words_both_ways():
     comparison = compare_runs(first, second)
     lines = comparison_words(first, second, comparison)
     assert lines[0] == (
-        "Of the 2 prompts both runs asked (with System prompt, Input check, Output check and with System prompt), "
+        "This run (System prompt, Input check, Output check) and the other (System prompt) both asked 2 prompts; "
         "2 flipped: 1 stopped only in this run, 1 only in the other."
     )
     assert "different prompt sets" in lines[1]
