@@ -7,7 +7,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -19,19 +18,9 @@ from chat_core.store import Store, reply_checkpoints
 from chat_core.turn import Chunk, Turn, TurnSpec
 from tests.reliability.conftest import OWNER, SCOPE, stored_entries
 from tests.support.scripted_server import ScriptedServer, Step
+from tests.support.waiting import wait_for
 
 WAIT = 30.0
-
-
-def wait_for(condition, what: str):
-    """Poll `condition` until it returns something true, for at most WAIT seconds."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"waited {WAIT:g} s for {what}")
 
 
 def checkpoint_text(store: Store) -> str:

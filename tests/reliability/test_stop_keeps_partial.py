@@ -3,8 +3,6 @@ takes effect at once whatever the server is doing, and the stopped reply leaves 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from chat_core.conversation import Conversation
@@ -14,6 +12,7 @@ from chat_core.saving import save_conversation
 from chat_core.turn import Chunk, Running, Turn, TurnSpec
 from tests.reliability.conftest import OWNER, SCOPE, shown_entries, stored_entries
 from tests.support.scripted_server import Step
+from tests.support.waiting import wait_for
 
 
 def test_stop_records_and_saves_the_partial_reply_as_shown(scripted, scripted_settings, store):
@@ -50,15 +49,6 @@ BEFORE_THE_FIRST_WORD = [
 ]
 
 
-def until(condition, what: str) -> None:
-    """Wait for a condition the test cannot be told of, for at most STOP_BOUND seconds."""
-    deadline = time.monotonic() + STOP_BOUND
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {STOP_BOUND:g} s for {what}")
-        time.sleep(0.01)
-
-
 def started(settings, conversation: Conversation, text: str, store, queue: ReplyQueue | None = None) -> Running:
     """A turn on the real store, running in a thread of its own, once its request has reached the server."""
     turn = Turn(
@@ -75,7 +65,7 @@ def test_stop_before_the_first_word_ends_the_reply_at_once_whatever_the_server_i
     scripted.enqueue(server)
     conversation = Conversation()
     running = started(scripted_settings(max_retries=0), conversation, "A long question", store)
-    until(lambda: scripted.history, "the request to reach the server")
+    wait_for(lambda: scripted.history, "the request to reach the server")
     running.cancel()
     assert running.join(timeout=STOP_BOUND), "Stop waited for the server"
     assert shown_entries(conversation) == [("user", "A long question", "complete"), ("assistant", "", "stopped")]
@@ -87,9 +77,9 @@ def test_a_stopped_reply_leaves_the_queue_at_once_and_the_reply_behind_it_moves_
     scripted.enqueue(slow, slow)
     settings, queue = scripted_settings(max_retries=0), ReplyQueue()
     first = started(settings, Conversation(), "First", store, queue)
-    until(lambda: len(scripted.history) == 1, "the first request to reach the server")
+    wait_for(lambda: len(scripted.history) == 1, "the first request to reach the server")
     second = started(settings, Conversation(), "Second", store, queue)
-    until(lambda: len(scripted.history) == 2, "the second request to reach the server")
+    wait_for(lambda: len(scripted.history) == 2, "the second request to reach the server")
     assert (first.turn.replies_ahead(), second.turn.replies_ahead(), len(queue)) == (0, 1, 2)
     first.cancel()
     assert first.join(timeout=STOP_BOUND), "Stop waited for the server"
