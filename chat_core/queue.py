@@ -13,6 +13,10 @@ class ReplyQueue:
 
     One queue per model server, shared by every session of the app process (the server queues requests itself;
     this only counts them so a waiting person can be told their place).
+
+    A stopped reply leaves at once, though the embedded server may still be reading its prompt (it cannot be
+    interrupted there; it lets the request go at its first token): the queue counts replies someone waits for, so
+    the next reply waits for that leftover work without being told of it.
     """
 
     def __init__(self) -> None:
