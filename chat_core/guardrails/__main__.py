@@ -48,6 +48,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument(
         "--mix", action="store_true", help="Alternate attacks and benign prompts (a stopped run has both)."
     )
+    score.add_argument(
+        "--quick",
+        action="store_true",
+        help="The page's quick sample: 20 prompts category by category, attacks and benign in turn, 48-token replies.",
+    )
     score.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
     inputs = commands.add_parser("inputs", help="Only the input checks on a prompt set (no model): rates and latency.")
     inputs.add_argument("prompts", type=Path, help="JSONL or CSV with prompt, label, optional category.")
@@ -88,11 +93,15 @@ def _build(args: argparse.Namespace) -> int:
 def _score(args: argparse.Namespace) -> int:
     from chat_core.guardrails.data import read_prompts
     from chat_core.guardrails.layers import build_layers
+    from chat_core.guardrails.scoreboard import QUICK, take_sample
     from chat_core.guardrails.scorecard import alternate, run_scorecard, summary, to_csv
     from chat_core.providers.headless import provider_for
     from chat_core.settings import load_settings
 
     rows = read_prompts(args.prompts)[:: max(1, args.every)]
+    if args.quick:
+        rows = take_sample(rows, QUICK)
+        args.max_tokens = args.max_tokens or QUICK.max_tokens
     rows = alternate(rows)[: args.limit] if args.mix else rows[: args.limit]
     env = _environment(args)
     settings = load_settings(env)

@@ -6,8 +6,10 @@ import pytest
 from chat_core.checks import CheckInput
 from chat_core.conversation import Conversation
 from chat_core.guardrails.__main__ import main
+from chat_core.guardrails.data import read_prompts
 from chat_core.guardrails.judge import GuardModelJudge
 from chat_core.guardrails.layers import build_layers
+from chat_core.guardrails.scoreboard import QUICK, take_sample
 from chat_core.providers.client import ChatProvider
 from chat_core.turn import Turn, TurnSpec
 from tests.support.scripted_server import Step
@@ -90,3 +92,18 @@ def test_the_command_line_scores_a_prompt_set_against_a_server(scripted, tmp_pat
     printed = capsys.readouterr().out
     assert "attack success  0.0% (0/1" in printed
     assert "false refusal   50.0% (1/2" in printed
+
+
+def test_the_command_line_asks_the_pages_quick_sample_with_its_short_replies(scripted, tmp_path):
+    prompts = tmp_path / "prompts.jsonl"
+    rows = [{"prompt": f"What is bond number {i}?", "label": "benign", "category": "benign_concepts"}
+            for i in range(30)]  # fmt: skip
+    prompts.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "rows.csv"
+    code = main(["score", str(prompts), "--layers", "system", "--base-url", scripted.base_url,
+                 "--model", "scripted-model", "--quick", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    asked = [r.prompt for r in take_sample(read_prompts(prompts), QUICK)]
+    assert [r["prompt"] for r in csv.DictReader(out.open())] == asked
+    assert len(asked) == QUICK.size
+    assert {request["max_tokens"] for request in scripted.history} == {QUICK.max_tokens}
