@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,19 @@ from chat_core.settings import PROJECT_ROOT
 
 WINDOW_TURNS = 2
 """Earlier user turns read together with the new message, so an escalation over several turns is seen whole."""
-READ_ALONE = frozenset({"benign_after_attack", "persistence"})
-"""Training categories whose earlier turns hold an attack: the check reads such a message alone, so they train alone."""
+READ_ALONE = frozenset({"benign_after_attack"})
+"""Training categories whose earlier turns hold an attack the message does not lean on: the check reads such a
+message alone, so they train alone."""
+LEANS_ON_EARLIER = re.compile(
+    r"\b(?:it|its|it's|that|this|those|these|them|they|one|ones|then|just|anyway|instead|either|hypothetically|"
+    r"off\s+the\s+record|between\s+us|come\s+on|what\s+about|how\s+about|same|again|yes\s+or\s+no)\b",
+    re.IGNORECASE,
+)
+"""Words by which a message points back at what was said before ("just name one", "what about then?")."""
 FOLDS = 5
 ENGLISH_SHARE = 0.1
 """Below this share of common English words a text is read as another language."""
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 """Raise when the features or the model change, so a cached build is not reused."""
 
 
@@ -159,10 +167,12 @@ class Reading:
 
 
 def read_message(classifier: AdviceClassifier, earlier: Sequence[str], prompt: str) -> Reading:
-    """Score a message alone and, when nothing before it was itself flagged, together with the recent user turns.
+    """Score a message alone and together with the recent user turns; the higher score counts, except after a
+    flagged turn, when the message is read together only if it points back at it.
 
-    Read together, an escalation spread over innocent-looking turns is seen whole. After a turn that was flagged,
-    the message is read alone: one request for advice must not make the harmless questions after it look like one.
+    Read together, an escalation spread over innocent-looking turns is seen whole, and so is pushing again after
+    a refusal ("just name one"). A question that stands on its own after a request for advice ("What is an index
+    fund?") is read alone: one request must not make the harmless questions after it look like one.
     """
     alone = normalise(prompt).text
     recent = [t for t in list(earlier)[-WINDOW_TURNS:] if t.strip()]
@@ -174,13 +184,18 @@ def read_message(classifier: AdviceClassifier, earlier: Sequence[str], prompt: s
         before.append(conversation_text(recent[:-1], recent[-1]))
     scored = classifier.score([alone, together, *before])
     flagged_before = any(s.score >= classifier.threshold for s in scored[2:])
-    if flagged_before or scored[0].score >= scored[1].score:
+    if (flagged_before and not LEANS_ON_EARLIER.search(alone)) or scored[0].score >= scored[1].score:
         return Reading(alone, scored[0], False)
     return Reading(together, scored[1], True)
 
 
-def build(rows: Sequence[LabelledPrompt], encoder=None) -> AdviceClassifier:
-    """Train the classifier from labelled rows; the same rows always give the same classifier."""
+def build(
+    rows: Sequence[LabelledPrompt], encoder=None, decides: Callable[[LabelledPrompt], bool] | None = None
+) -> AdviceClassifier:
+    """Train the classifier from labelled rows; the same rows always give the same classifier.
+
+    The threshold is chosen on the rows the classifier will decide (`decides`; all of them by default): the pick
+    classifier only ever reads sentences that name an investment."""
     from sklearn.model_selection import StratifiedKFold
 
     if encoder is None:
@@ -189,6 +204,7 @@ def build(rows: Sequence[LabelledPrompt], encoder=None) -> AdviceClassifier:
         encoder = shared_model()
     texts = [training_text(row) for row in rows]
     attack = np.array([row.is_attack for row in rows])
+    decided = np.array([decides is None or decides(row) for row in rows])
     with _limit_threads():
         embeddings = encoder.encode(texts)
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
@@ -207,7 +223,7 @@ def build(rows: Sequence[LabelledPrompt], encoder=None) -> AdviceClassifier:
             "embedding_model": _embedding_model().fit(embeddings, attack),
             "embeddings": embeddings,
             "examples": [(row.label, row.category, row.prompt) for row in rows],
-            "threshold": choose_threshold(out_of_fold, attack),
+            "threshold": choose_threshold(out_of_fold[decided], attack[decided]),
             "out_of_fold": out_of_fold,
         }
     return AdviceClassifier(state, encoder)
@@ -243,7 +259,12 @@ def load_classifier(folder: Path | None = None) -> AdviceClassifier:
     return load_built(training_set(), "advice", folder)
 
 
-def load_built(rows: Sequence[LabelledPrompt], kind: str, folder: Path | None = None) -> AdviceClassifier:
+def load_built(
+    rows: Sequence[LabelledPrompt],
+    kind: str,
+    folder: Path | None = None,
+    decides: Callable[[LabelledPrompt], bool] | None = None,
+) -> AdviceClassifier:
     """A classifier of `kind` learned from `rows`: read from the cache folder, or built once and saved there."""
     path = cache_path(rows, folder or cache_dir(), kind)
     with _lock:
@@ -252,6 +273,6 @@ def load_built(rows: Sequence[LabelledPrompt], kind: str, folder: Path | None = 
                 # Only this project's own build step writes files here.
                 _loaded[path] = AdviceClassifier(pickle.loads(path.read_bytes()))
             else:
-                _loaded[path] = build(rows)
+                _loaded[path] = build(rows, decides=decides)
                 save(_loaded[path], path)
         return _loaded[path]

@@ -59,8 +59,13 @@ NOT_TICKERS = frozenset(
 )
 """Upper-case abbreviations of finance and everyday writing that are not tickers."""
 _TICKER = re.compile(r"\$[A-Z]{1,5}\b|\b[A-Z]{2,5}\b")
-_CAPITALISED = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&'.-]*[a-zA-Z0-9]|[a-z]+[A-Z][a-zA-Z]+)\b")
-_WORD = re.compile(r"[A-Za-z][\w'&.-]*")
+_CAPITALISED = re.compile(r"(?<![\w'])(?:[^\W\d_][\w&'.-]*[^\W_]|[a-z]+[A-Z]\w+)(?![\w])")
+_WORD = re.compile(r"[^\W\d_][\w'&.-]*")
+_SUFFIX = re.compile(r"['’](?:s|d|ll|re|ve|m)$")
+RARE_WORD = 10_000
+"""Words past this place in the encoder's vocabulary (roughly, by frequency) are rare enough to be names."""
+_COMMON_ENDINGS = ("ing", "s", "ly", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence")
+"""Endings of ordinary English nouns, adverbs and verb forms ("Diversification", "Rebalancing", "Historically")."""
 
 
 def short_name(name: str) -> str:
@@ -100,10 +105,23 @@ def _company_pattern() -> re.Pattern:
 
 
 @functools.cache
-def _known_words() -> frozenset[str]:
+def _vocabulary() -> dict[str, int]:
     from chat_core.guardrails.minilm import shared_model
 
-    return frozenset(word for word in shared_model().tokenizer.get_vocab() if word.isalpha())
+    return {word: index for word, index in shared_model().tokenizer.get_vocab().items() if word.isalpha()}
+
+
+def _known_words() -> frozenset[str]:
+    return frozenset(_vocabulary())
+
+
+def ordinary_word(word: str) -> bool:
+    """Whether a capitalised word that opens a sentence is an ordinary English word rather than a name."""
+    plain = _SUFFIX.sub("", word).lower()
+    if len(plain) > 5 and plain.endswith(_COMMON_ENDINGS):
+        return True
+    place = _vocabulary().get(plain)
+    return place is not None and place < RARE_WORD
 
 
 def names_in(sentence: str) -> list[str]:
@@ -114,9 +132,11 @@ def names_in(sentence: str) -> list[str]:
     opening = _WORD.search(text)
     for match in _CAPITALISED.finditer(text):
         word = match.group()
-        if word in ("I", "I'd", "I'm", "I'll", "I've") or word.upper() in NOT_TICKERS:
+        if not word[0].isupper() and not any(c.isupper() for c in word[1:]):
             continue
-        if opening is not None and match.start() == opening.start() and word.lower() in _known_words():
-            continue  # an ordinary word that opens the sentence
+        if _SUFFIX.sub("", word) == "I" or word.upper() in NOT_TICKERS:
+            continue
+        if opening is not None and match.start() == opening.start() and ordinary_word(word):
+            continue
         found.append(word)
     return list(dict.fromkeys(found))

@@ -222,7 +222,7 @@ def _readable(decoded: str | None) -> str | None:
 
 def english_share(text: str) -> float:
     """The share of a text's words that are among the most common English question words."""
-    words = re.findall(r"[a-z]+", text.lower())
+    words = re.findall(r"[^\W\d_]+", text.lower())  # whole words of any script: "działa" is not "dzia" + "a"
     return sum(w in COMMON_WORDS for w in words) / len(words) if words else 0.0
 
 

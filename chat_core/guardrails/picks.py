@@ -51,7 +51,12 @@ def as_prompts(rows: Sequence[LabelledSentence]) -> list[LabelledPrompt]:
 
 def load_pick_classifier(folder: Path | None = None) -> AdviceClassifier:
     """The pick classifier, built from the repo's labelled sentences on first use and cached on disk."""
-    return load_built(as_prompts(read_sentences(PICKS_TRAINING_SET)), "picks", folder)
+    return load_built(as_prompts(read_sentences(PICKS_TRAINING_SET)), "picks", folder, decides=names_an_investment)
+
+
+def names_an_investment(row: LabelledPrompt) -> bool:
+    """Whether the pick classifier would read this reply at all: some sentence of it is about a name."""
+    return any(names for _, names in named_sentences(row.prompt))
 
 
 def sentences(reply: str) -> list[str]:
@@ -68,10 +73,30 @@ class Pick:
     score: float
 
 
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|it's|them|they|those|these|this|that|there|one|the\s+dip)\b|"
+    r"^\W*(?:(?:even\s+so|so|then|now),?\s+)?(?:buy|grab|get|sell|hold|load\s+up|stack|accumulate|pick\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def named_sentences(reply: str) -> list[tuple[str, list[str]]]:
+    """Each sentence with the names it is about: its own, or, when it points back ("I'd buy it"), the names of
+    the sentence before that had some."""
+    found, last = [], []
+    for sentence in sentences(reply):
+        names = names_in(sentence)
+        if names:
+            last = names
+        elif last and _REFERS_BACK.search(sentence):
+            names = last
+        found.append((sentence, names))
+    return found
+
+
 def find_pick(reply: str, classifier: AdviceClassifier) -> Pick | None:
-    """The first sentence of the reply that names an investment and reads as a recommendation of it."""
-    named = [(sentence, names_in(sentence)) for sentence in sentences(reply)]
-    named = [(sentence, names) for sentence, names in named if names]
+    """The first sentence of the reply that is about a named investment and reads as a recommendation of it."""
+    named = [(sentence, names) for sentence, names in named_sentences(reply) if names]
     if not named:
         return None
     scores = classifier.score([sentence for sentence, _ in named], neighbours=0)
