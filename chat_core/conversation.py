@@ -75,13 +75,17 @@ class Conversation:
             self.truncate_to = index
             self.synced = index
 
-    def history(self) -> list[Message]:
-        """The turns resent to the model: every reply with text, and every question that got one.
+    def history(self, *, blocked: bool = True) -> list[Message]:
+        """The turns resent to the model: every reply with text, and every question that got one; without
+        `blocked`, leaving out each exchange a guardrail blocked (what the model itself is sent).
 
         A question whose reply failed or was stopped before any text is not resent: it would stand next to the
-        following question as two user turns in a row, which some chat templates refuse and none explain.
+        following question as two user turns in a row, which some chat templates refuse and none explain. A blocked
+        question never reached the model (or its reply was withdrawn): resent, with the explanation shown instead,
+        a small model copies that explanation into the answers to harmless questions after it.
         """
-        turns = [e for e in self.entries if e.content.strip()]
+        entries = self.entries if blocked else _without_blocked(self.entries)
+        turns = [e for e in entries if e.content.strip()]
         kept = [
             e for i, e in enumerate(turns) if e.role != "user" or (i + 1 < len(turns) and turns[i + 1].role != "user")
         ]
@@ -129,3 +133,15 @@ class Conversation:
     def clear(self) -> None:
         """Forget every entry."""
         self._cut(0)
+
+
+def _without_blocked(entries: list[Entry]) -> list[Entry]:
+    """The entries without each reply a guardrail blocked and the question it answered."""
+    kept: list[Entry] = []
+    for entry in entries:
+        if entry.role == "assistant" and entry.status == "blocked":
+            if kept and kept[-1].role == "user":
+                kept.pop()
+            continue
+        kept.append(entry)
+    return kept

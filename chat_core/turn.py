@@ -251,11 +251,12 @@ class Turn:
 
     def _phases(self, text: str, history: list[Message]) -> Iterator[Event]:
         spec = self.spec
-        check_input = CheckInput(text, tuple(history), spec.system)
+        check_input = CheckInput(text, tuple(history), spec.system)  # checks read blocked turns too ("just one")
+        sent = self.conversation.history(blocked=False)  # without this question: it has no reply yet
         try:
             provider = self.connect()
             self.plan = plan_turn(
-                spec.settings, provider, system=spec.system, examples=spec.examples, history=history, user_text=text
+                spec.settings, provider, system=spec.system, examples=spec.examples, history=sent, user_text=text
             )
         except ChatError as error:
             yield self._finish(self.conversation.add_failure(error))

@@ -50,7 +50,7 @@ def _rebuild(scope: ChatScope, conversation: Conversation) -> dict | None:
     try:
         plan = plan_turn(
             settings, connect(settings), system=scope.system, examples=scope.examples,
-            history=Conversation(entries[:last_user]).history(), user_text=entries[last_user].content,
+            history=Conversation(entries[:last_user]).history(blocked=False), user_text=entries[last_user].content,
         )  # fmt: skip
     except ChatError:
         return None

@@ -113,3 +113,28 @@ def test_each_reply_gets_its_own_figures():
     one.meta["x"] = 1
     assert two.meta == {} and one.meta == {"x": 1}
     assert conversation.add_reply("c", "length", meta={"usage": 3}).meta == {"usage": 3}
+
+
+def blocked_in_the_middle() -> Conversation:
+    conversation = Conversation()
+    conversation.add_user("What is an index fund?")
+    conversation.add_reply("A fund that holds a whole index.", "complete")
+    conversation.add_user("Which stock should I buy?")
+    conversation.add_reply("I can't tell you what to buy or sell.", "blocked")
+    conversation.add_user("Why not time the market?")
+    conversation.add_reply("Nobody can, reliably.", "complete")
+    return conversation
+
+
+def test_the_model_is_not_resent_an_exchange_a_guardrail_blocked():
+    assert blocked_in_the_middle().history(blocked=False) == [
+        {"role": "user", "content": "What is an index fund?"},
+        {"role": "assistant", "content": "A fund that holds a whole index."},
+        {"role": "user", "content": "Why not time the market?"},
+        {"role": "assistant", "content": "Nobody can, reliably."},
+    ]
+
+
+def test_the_whole_history_keeps_the_blocked_exchange_for_checks_and_exports():
+    contents = [m["content"] for m in blocked_in_the_middle().history()]
+    assert contents[2:4] == ["Which stock should I buy?", "I can't tell you what to buy or sell."]
