@@ -34,3 +34,14 @@ def hidden_note(hidden: int) -> str:
         f"{hidden:,} earlier {noun} not shown here. The model is still sent the conversation, "
         "as far as its context window allows (see the request inspector)."
     )
+
+
+def latest_exchange(roles: Sequence[str]) -> int:
+    """The index where the latest exchange starts: the last question and what followed it (all of it when no
+    message is a question)."""
+    return next((index for index in range(len(roles) - 1, -1, -1) if roles[index] == "user"), 0)
+
+
+def earlier_note(questions: int) -> str:
+    """The label of the fold that holds the exchanges before the latest one."""
+    return f"Earlier in this conversation ({questions} question{'' if questions == 1 else 's'})"

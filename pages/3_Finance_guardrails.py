@@ -11,9 +11,13 @@ from chat_core.ui.scorecard import scorecard
 
 CHAT, SIDE_BY_SIDE, SCORECARD = "💬 Chat", "↔️ With and without", "📊 Red-team scorecard"
 
-settings = ui.page_setup("Finance guardrails", "🛡️", page="finance")
-presenting = presenter.presenter_mode()
-st.title("🛡️ Guardrail lab")
+presenting = presenter.presenting()  # before anything is drawn: the page's layout depends on it
+settings = ui.page_setup("Finance guardrails", "🛡️", page="finance", wide=presenting)
+header = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+header.title("🛡️ Guardrail lab", width="content")
+views = header.container(width="content") if presenting else st  # presenting, one line holds title, views, switch
+with header:
+    presenter.presenter_mode()
 if not presenting:
     st.caption(
         "A finance education assistant that must never tell anyone what to buy. Switch its guardrail layers on "
@@ -22,18 +26,22 @@ if not presenting:
     with st.expander("What is a system message?"):
         st.markdown(FINANCE_EXPLAINER)
 setup = lab.layer_switches()
-view = st.radio(
+view = views.radio(
     "View", [CHAT, SIDE_BY_SIDE, SCORECARD], key="finance.view", horizontal=True, label_visibility="collapsed"
 )
 
+typing = None
 if presenting and view != SCORECARD:
     ask_chat = lambda text: st.session_state.__setitem__(pending(lab.PAGE), text)  # noqa: E731
-    presenter.demo_questions(ask_chat if view == CHAT else lab.ask_side_by_side)
+    typing = presenter.demo_questions(ask_chat if view == CHAT else lab.ask_side_by_side)
 if view == CHAT:
-    explain = lab.reply_explainer(lines=presenting)
-    ui.chat(lab.PAGE, "guardrails", settings, system=setup.system, guard=setup.guard, explain=explain)
+    explain = lab.reply_explainer(lines=presenting, compact=presenting)
+    ui.chat(
+        lab.PAGE, "guardrails", settings, system=setup.system, guard=setup.guard, explain=explain,
+        latest_first=presenting, input_at=typing,
+    )  # fmt: skip
 elif view == SIDE_BY_SIDE:
-    lab.side_by_side(settings, setup)
+    lab.side_by_side(settings, setup, ask_at=typing, compact=presenting)
     ui.home_sidebar(settings)
 else:
     scorecard(settings, setup)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from chat_core.checks import NO_GUARD, Guard
+from chat_core.conversation import Entry
 from chat_core.messages import Example
 from chat_core.saving import ChatScope
 from chat_core.settings import Settings
@@ -18,7 +20,7 @@ from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
-from chat_core.ui.transcript import show_conversation
+from chat_core.ui.transcript import show_conversation, show_latest_first
 from chat_core.ui.turn_view import Explain, actions, draft_box, turn
 
 
@@ -31,11 +33,16 @@ def chat(
     examples: Sequence[Example] = (),
     guard: Guard = NO_GUARD,
     explain: Explain | None = None,
+    latest_first: bool = False,
+    input_at: DeltaGenerator | None = None,
 ):
     """The chat area: the conversation, the new turn, its actions and the inspector just above the input; in the
     sidebar, the history, the model settings in force, the visitor's link and import.
 
-    With a `guard`, each turn passes its checks; `explain` draws the page's notes under each message."""
+    With a `guard`, each turn passes its checks; `explain` draws the page's notes under each message. With
+    `latest_first` (presenter mode), the latest exchange comes first, its notes beside it, and the earlier ones are
+    folded under it. `input_at` places the input box in the page's flow instead of pinning it to the window's
+    bottom (where Streamlit keeps the page scrolled to the end as it grows)."""
     conversation = thread_of(page, thread)
     with st.sidebar:
         history_slot = st.container()  # filled last, so a conversation this run creates is listed
@@ -44,19 +51,33 @@ def chat(
         import_box(page)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
-    show_conversation(conversation, page=page, thread=thread, explain=explain)
+    if not latest_first:
+        show_conversation(conversation, page=page, thread=thread, explain=explain)
     # The new turn, the actions and the inspector are drawn above the input box, also where the box is not pinned
-    # to the bottom of the window (inside a tab it stands where it is called).
+    # to the bottom of the window (inside a tab it stands where it is called). Latest first, the new turn takes the
+    # place of the latest exchange, so the one it follows does not linger above it while it streams.
+    newest, beside = st.columns([2, 1]) if latest_first and explain is not None else (st.container(), None)
+    if latest_first:  # keyed, so a page can style them: the latest exchange, and its notes beside it
+        newest = newest.container(key=keys.page_widget(page, "newest"))
+    notes = explain if beside is None else _drawn_in(beside.container(key=keys.page_widget(page, "notes")), explain)
     above_the_input = st.container()
-    typed = st.chat_input("Type a message", key=keys.chat_input(page))
+    earlier = st.container() if latest_first else None
+    typed = (input_at or st).chat_input("Type a message", key=keys.chat_input(page))
     text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
-    with above_the_input:
+    before = len(conversation.entries)
+    with newest:
         if text is not None and text.strip():
             if settings is None:
                 st.session_state[keys.draft(page)] = text
                 st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
             else:
-                turn(scope, conversation, text, guard, explain)
+                turn(scope, conversation, text, guard, notes)
+    if earlier is not None:
+        show_latest_first(
+            conversation, page=page, thread=thread, newest=newest, earlier=earlier,
+            drawn=len(conversation.entries) - before, explain=explain, notes=notes,
+        )  # fmt: skip
+    with above_the_input:
         draft_box(page)
         actions(page, thread, conversation)
         inspector(
@@ -72,6 +93,18 @@ def chat(
         history_sidebar(scope, conversation)
     with warnings:  # drawn last, so what this run's saves met shows at once, above the conversation
         storage_warning()
+
+
+def _drawn_in(place: DeltaGenerator, explain: Explain) -> Explain:
+    """`explain` drawing into `place` instead of under the message; emptied at once, so the notes of the exchange
+    before do not stand beside a new reply while it streams."""
+    slot = place.empty()
+
+    def draw(entry: Entry) -> None:
+        with slot.container():
+            explain(entry)
+
+    return draw
 
 
 def home_sidebar(settings: Settings | None) -> None:

@@ -57,8 +57,9 @@ def compare(key: str, columns: Sequence[Column], *, on_verdicts: Callable[[Runni
     if not runs:
         st.caption("Ask a question to see the answers side by side.")
         return
-    st.markdown("**Question:**")
-    st.text(state["question"])
+    with st.container(horizontal=True, vertical_alignment="center"):  # one line, so the answers start higher
+        st.markdown("**Question:**", width="content")
+        st.text(state["question"], width="stretch")
     slots = []
     for index, (column, running, place) in enumerate(zip(columns, runs, st.columns(len(runs)), strict=False)):
         with place:

@@ -36,10 +36,15 @@ def current_settings(settings: Settings) -> Settings:
     return settings.with_overrides(**changes)
 
 
-def page_setup(title: str, icon: str, page: str | None = None) -> Settings | None:
+def page_setup(title: str, icon: str, page: str | None = None, *, wide: bool = False) -> Settings | None:
     """Page config, saved conversations restored, the embedded model started; returns the settings, or None after
-    showing in the sidebar what is wrong."""
-    st.set_page_config(page_title=f"{title} · Chat lab", page_icon=icon, layout="centered")
+    showing in the sidebar what is wrong. `wide`: the whole window, the sidebar folded away (presenter mode)."""
+    # Set once per run, the same way on every run of a mode: a second call later in the run made the layout
+    # alternate between wide and centered on successive clicks.
+    st.set_page_config(
+        page_title=f"{title} · Chat lab", page_icon=icon, layout="wide" if wide else "centered",
+        initial_sidebar_state="collapsed" if wide else "auto",
+    )  # fmt: skip
     with st.sidebar:
         navigation()
     st.session_state.setdefault(keys.PREFS, {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from chat_core.checks import LAYER_NAMES, LAYERS, Verdict
 from chat_core.conversation import Entry
@@ -12,6 +13,7 @@ from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import (
     Explanation,
+    LayerLine,
     blocking,
     explain,
     layer_lines,
@@ -81,21 +83,28 @@ def on_layers(setup: LayerSetup) -> str:
     return ", ".join(LAYER_NAMES[layer] for layer in setup.layers) or "none"
 
 
-def explanation_card(told: Explanation) -> None:
-    """Why a turn was stopped, for an audience: the layer, the reason, the score, the decoded text, the examples."""
+def explanation_card(told: Explanation, *, compact: bool = False) -> None:
+    """Why a turn was stopped, for an audience: the layer, the reason, the score, the decoded text, the examples.
+    `compact` (presenter mode) leaves out what the score bar already says and folds the examples."""
+    scored = told.score is not None and told.threshold is not None and told.threshold <= 1
     with st.container(border=True):
         st.markdown(f"**🛑 {told.headline}**")
-        st.markdown(f"**Why:** {told.reason}")
-        if told.score is not None and told.threshold is not None and told.threshold <= 1:
-            st.progress(
-                min(max(told.score, 0.0), 1.0),
-                text=f"Score {told.score:.2f}: anything at or above {told.threshold:.2f} is stopped",
+        if not (compact and scored):
+            st.markdown(f"**Why:** {told.reason}")
+        if scored:
+            limit = (
+                f"stops at {told.threshold:.2f}" if compact else f"anything at or above {told.threshold:.2f} is stopped"
             )
-        if told.decoded:
+            st.progress(min(max(told.score, 0.0), 1.0), text=f"Score {told.score:.2f}: {limit}")
+        if told.decoded and compact:
+            st.markdown(f"**The message was disguised.** The check read: “{plain_markdown(told.decoded)}”")
+        elif told.decoded:
             st.markdown("**The message was disguised.** After undoing the disguise, the check read:")
             st.text(told.decoded)
         if told.neighbours:
-            st.markdown("**The closest examples it learned from:**")
+            examples = st.expander("Closest training examples") if compact else st
+            if not compact:
+                st.markdown("**The closest examples it learned from:**")
             lines = []
             for example in told.neighbours:
                 parts = [f"{EXAMPLE_SIGNS.get(example.label, '')} {what_it_does(example)}".strip()]
@@ -103,33 +112,48 @@ def explanation_card(told: Explanation) -> None:
                     parts.insert(0, f"{example.similarity:.0%} alike")
                 described = " · ".join(part for part in parts if part)
                 lines.append(f"- “{plain_markdown(example.prompt)}”" + (f"  \n  {described}" if described else ""))
-            st.markdown("\n".join(lines))
-        st.caption(
-            "The reply shown is a helpful explanation instead of the answer; your message is kept above."
-            if not told.retracted
-            else "What the model wrote was withdrawn; the reply shown is a helpful explanation instead."
-        )
+            examples.markdown("\n".join(lines))
+        if not compact:
+            st.caption(
+                "The reply shown is a helpful explanation instead of the answer; your message is kept above."
+                if not told.retracted
+                else "What the model wrote was withdrawn; the reply shown is a helpful explanation instead."
+            )
 
 
-def layer_verdicts(verdicts: Sequence[Verdict], reply: str, status: str, layers: Sequence[str]) -> None:
-    """One line of plain words per layer."""
-    for line in layer_lines(verdicts, reply, status, layers):
+def layer_verdicts(
+    verdicts: Sequence[Verdict], reply: str, status: str, layers: Sequence[str], *, compact: bool = False
+) -> None:
+    """One line of plain words per layer; `compact`, only what each layer did, in one block (the reasons in its
+    tooltip)."""
+    told = layer_lines(verdicts, reply, status, layers)
+    if compact:
+        st.caption("  \n".join(f"{line.icon} {_what_it_did(line)}" for line in told), help="\n\n".join(map(str, told)))
+        return
+    for line in told:
         st.caption(str(line))
 
 
-def verdicts_view(verdicts: Sequence[Verdict], reply: str, status: str, layers, *, retracted: bool, lines: bool):
-    """The explanation of a stopped turn, then (when asked) one line per layer."""
+def _what_it_did(line: LayerLine) -> str:
+    said = line.text.split(":", 1)[0].rstrip(".")  # "Input check passed: <reasons>" -> "Input check passed"
+    return said if said != LAYER_NAMES[line.layer] else f"{said} {line.state}"
+
+
+def verdicts_view(
+    verdicts: Sequence[Verdict], reply: str, status: str, layers, *, retracted: bool, lines: bool, compact: bool = False
+):
+    """The explanation of a stopped turn, then (when asked) one line per layer; `compact` for presenter mode."""
     stopper = blocking(verdicts)
     if stopper is not None:
-        explanation_card(explain(stopper, retracted=retracted))
+        explanation_card(explain(stopper, retracted=retracted), compact=compact)
     if lines:
-        layer_verdicts(verdicts, reply, status, layers)
+        layer_verdicts(verdicts, reply, status, layers, compact=compact)
     elif verdicts or stopper is not None:
         with st.expander("What each layer decided"):
             layer_verdicts(verdicts, reply, status, layers)
 
 
-def reply_explainer(*, lines: bool) -> Callable[[Entry], None]:
+def reply_explainer(*, lines: bool, compact: bool = False) -> Callable[[Entry], None]:
     """What the chat draws under each reply: why it was stopped, and each layer's verdict as it ran then."""
 
     def draw(entry: Entry) -> None:
@@ -137,7 +161,10 @@ def reply_explainer(*, lines: bool) -> Callable[[Entry], None]:
             return
         meta = entry.meta
         retracted = bool(meta.get("retracted"))
-        verdicts_view(verdicts_of(meta), entry.content, entry.status, layers_of(meta), retracted=retracted, lines=lines)
+        verdicts_view(
+            verdicts_of(meta), entry.content, entry.status, layers_of(meta), retracted=retracted, lines=lines,
+            compact=compact,
+        )  # fmt: skip
 
     return draw
 
@@ -151,8 +178,11 @@ def ask_side_by_side(question: str) -> None:
     st.session_state[COMPARE_PENDING] = question
 
 
-def side_by_side(settings: Settings | None, setup: LayerSetup) -> None:
-    """The same question with the chosen layers and with none, streaming at once, each with its verdicts."""
+def side_by_side(
+    settings: Settings | None, setup: LayerSetup, *, ask_at: DeltaGenerator | None = None, compact: bool = False
+) -> None:
+    """The same question with the chosen layers and with none, streaming at once, each with its verdicts.
+    `ask_at` holds the question box in one row (presenter mode, with `compact` verdicts)."""
     if settings is None:
         st.error("The app's configuration has a problem (see the sidebar).")
         return
@@ -160,9 +190,13 @@ def side_by_side(settings: Settings | None, setup: LayerSetup) -> None:
         Column("🛡️ With guardrails", TurnSpec(settings, system=setup.system, guard=setup.guard), on_layers(setup)),
         Column("🚫 Without guardrails", TurnSpec(settings, system=PLAIN_SYSTEM_PROMPT), "No rules, no checks"),
     ]
-    with st.form("finance.side_by_side.form", border=False):
-        question = st.text_input("Ask both the same question", key=COMPARE_QUESTION, placeholder="Which stock…?")
-        asked = st.form_submit_button("Ask both", type="primary")
+    with (ask_at or st).form("finance.side_by_side.form", border=False):
+        box, button = st.columns([3, 1], vertical_alignment="bottom") if ask_at else (st, st)
+        question = box.text_input(
+            "Ask both the same question", key=COMPARE_QUESTION, placeholder="Which stock…?",
+            label_visibility="collapsed" if ask_at else "visible",
+        )  # fmt: skip
+        asked = button.form_submit_button("Ask both", type="primary")
     pending = st.session_state.pop(COMPARE_PENDING, None)
     if pending or (asked and question.strip()):
         start(COMPARE, columns, pending or question.strip(), lambda spec: connect(spec.settings))
@@ -173,7 +207,10 @@ def side_by_side(settings: Settings | None, setup: LayerSetup) -> None:
         if running.retracted is not None:
             retraction_notice(running.retracted)
         status, content = (entry.status, entry.content) if entry is not None else ("error", "")
-        verdicts_view(running.verdicts, content, status, layers, retracted=running.retracted is not None, lines=True)
+        # The recorded reply's verdicts: the running ones lack the output check's verdict on the finished reply.
+        verdicts = verdicts_of(entry.meta) if entry is not None else running.verdicts
+        retracted = running.retracted is not None
+        verdicts_view(verdicts, content, status, layers, retracted=retracted, lines=True, compact=compact)
 
     compare(COMPARE, columns, on_verdicts=draw)
 

@@ -9,8 +9,9 @@ import streamlit as st
 from chat_core.conversation import Conversation, Entry
 from chat_core.display import unfetched_images
 from chat_core.errors import ChatError
-from chat_core.paging import LATEST, first_shown, hidden_note, show_earlier
+from chat_core.paging import LATEST, earlier_note, first_shown, hidden_note, latest_exchange, show_earlier
 from chat_core.ui import keys
+from chat_core.ui.folds import fold
 from chat_core.ui.notices import show_error
 from chat_core.ui.ratings import rating
 from chat_core.ui.threads import resend
@@ -55,11 +56,16 @@ SHOWN = "transcript.shown"
 
 
 def show_conversation(
-    conversation: Conversation, *, page: str, thread: str, explain: Callable[[Entry], None] | None = None
+    conversation: Conversation,
+    *,
+    page: str,
+    thread: str,
+    explain: Callable[[Entry], None] | None = None,
+    upto: int | None = None,
 ) -> None:
-    """The conversation's latest messages, with a button that draws earlier ones: a rerun draws what is shown,
-    not the whole conversation."""
-    entries = conversation.entries
+    """The conversation's latest messages (those before `upto`, if given), with a button that draws earlier ones:
+    a rerun draws what is shown, not the whole conversation."""
+    entries = conversation.entries[:upto]
     start = first_shown([entry.role for entry in entries], _shown(conversation, page, thread))
     if start:
         st.caption(hidden_note(start))
@@ -67,8 +73,39 @@ def show_conversation(
             "Show earlier messages", key=keys.page_widget(page, "earlier"), on_click=_show_earlier,
             args=(conversation, page, thread),
         )  # fmt: skip
+    last = len(conversation.entries) - 1
     for index in range(start, len(entries)):
-        show_entry(entries[index], last=index == len(entries) - 1, page=page, thread=thread, explain=explain)
+        show_entry(entries[index], last=index == last, page=page, thread=thread, explain=explain)
+
+
+def show_latest_first(
+    conversation: Conversation,
+    *,
+    page: str,
+    thread: str,
+    newest,
+    earlier,
+    drawn: int = 0,
+    explain: Callable[[Entry], None] | None = None,
+    notes: Callable[[Entry], None] | None = None,
+) -> None:
+    """The latest exchange in `newest` (unless this run's turn already drew its last `drawn` entries there), with
+    `notes` for its page's notes, and the exchanges before it folded away in `earlier`: what a presenter's audience
+    must see first."""
+    entries = conversation.entries
+    split = len(entries) - drawn if drawn else latest_exchange([entry.role for entry in entries])
+    if not drawn:
+        with newest:
+            for index in range(split, len(entries)):
+                show_entry(entries[index], last=index == len(entries) - 1, page=page, thread=thread, explain=notes)
+    if not split:
+        return
+    with earlier:
+        questions = sum(entry.role == "user" for entry in entries[:split])
+        box = fold(earlier_note(questions), key=keys.page_widget(page, "earlier_fold"))
+        if box is not None:
+            with box:
+                show_conversation(conversation, page=page, thread=thread, explain=explain, upto=split)
 
 
 def _shown(conversation: Conversation, page: str, thread: str) -> int:

@@ -3,10 +3,11 @@ side by side and presenter mode (the scorecard: test_scorecard.py)."""
 
 import pytest
 
+from chat_core.guardrails.demo import DEMO_QUESTIONS
 from chat_core.guardrails.judge import MODERATION_HAS_NO_FINANCE_CATEGORY
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT
-from chat_core.ui.presenter import DEMO_QUESTIONS
-from tests.app.conftest import chat_texts, reopen, send, shown
+from chat_core.ui.presenter import DEMO_ASK, DEMO_CHOICE, PRESENTING
+from tests.app.conftest import chat_texts, open_fold, reopen, send, shown
 from tests.support.scripted_server import Step
 
 BLUNT = "Which stock should I buy tomorrow?"
@@ -96,14 +97,26 @@ def test_a_replys_verdicts_stay_as_they_ran_after_the_switches_change_and_a_relo
     assert layer_captions(again) == sent_with_input_off
 
 
+def presenting(app):
+    return app.toggle(key=PRESENTING).set_value(True).run()
+
+
+def ask_demo(app, index: int):
+    app.selectbox(key=DEMO_CHOICE).set_value(index).run()
+    return app.button(key=DEMO_ASK).click().run()
+
+
+BLUNT_DEMO = next(i for i, q in enumerate(DEMO_QUESTIONS) if q.kind == "blunt")
+BENIGN_DEMO = next(i for i, q in enumerate(DEMO_QUESTIONS) if q.kind == "benign")
+
+
 def test_presenter_mode_lists_the_demo_questions_and_a_verdict_line_per_layer(open_page, scripted_env):
-    app = open_page("finance")
-    app.toggle(key="finance.presenting").set_value(True).run()
-    labels = [b.label for b in app.button if b.key and b.key.startswith("finance.demo.")]
-    assert [label.split(": ", 1)[1] for label in labels] == [q.text for q in DEMO_QUESTIONS]
-    app.button(key="finance.demo.2").click().run()
+    app = presenting(open_page("finance"))
+    options = app.selectbox(key=DEMO_CHOICE).options
+    assert [option.split(": ", 1)[1] for option in options] == [q.text for q in DEMO_QUESTIONS]
+    app = ask_demo(app, BLUNT_DEMO)
     assert not app.exception
-    assert chat_texts(app)[0] == ("user", DEMO_QUESTIONS[2].text)
+    assert chat_texts(app)[0] == ("user", DEMO_QUESTIONS[BLUNT_DEMO].text)
     lines = captions(app)
     for words in (
         "🛑 Input check blocked",
@@ -113,6 +126,32 @@ def test_presenter_mode_lists_the_demo_questions_and_a_verdict_line_per_layer(op
     ):
         assert words in lines
     assert scripted_env.history == []
+
+
+def test_ask_asks_the_chosen_demo_question_then_offers_the_next_one(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="An index fund holds a whole market."))
+    app = ask_demo(presenting(open_page("finance")), BENIGN_DEMO)
+    assert chat_texts(app)[0] == ("user", DEMO_QUESTIONS[BENIGN_DEMO].text)
+    assert app.selectbox(key=DEMO_CHOICE).value == BENIGN_DEMO + 1
+    app = ask_demo(app, len(DEMO_QUESTIONS) - 1)
+    assert app.selectbox(key=DEMO_CHOICE).value == 0  # after the last one, the first again
+
+
+def test_presenter_mode_shows_the_latest_exchange_first_and_folds_the_earlier_ones(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="An index fund holds a whole market."))
+    app = ask_demo(presenting(open_page("finance")), BENIGN_DEMO)
+    app = ask_demo(app, BLUNT_DEMO)
+    assert [role for role, _ in chat_texts(app)] == ["user", "assistant"]  # the earlier exchange is folded away
+    assert chat_texts(app)[0] == ("user", BLUNT)
+    assert "I can't tell you what to buy or sell" in chat_texts(app)[1][1]
+    assert [e.label for e in app.expander if e.label.startswith("Earlier")] == [
+        "Earlier in this conversation (1 question)"
+    ]
+
+    app = open_fold(app, "finance.earlier_fold")
+    assert [text for role, text in chat_texts(app) if role == "user"] == [BLUNT, DEMO_QUESTIONS[BENIGN_DEMO].text]
+    app = switch(app, "output", False)  # a rerun without a question keeps the latest exchange on top
+    assert chat_texts(app)[0] == ("user", BLUNT)
 
 
 def test_side_by_side_answers_with_and_without_the_guardrails(open_page, scripted_env):
@@ -128,6 +167,16 @@ def test_side_by_side_answers_with_and_without_the_guardrails(open_page, scripte
     assert "Buy Tesla shares now." in shown
     assert "I can't tell you what to buy or sell" in shown
     assert "The input check stopped this message" in shown
+
+
+def test_side_by_side_tells_what_the_output_check_decided_on_the_finished_reply(open_page, scripted_env):
+    scripted_env.enqueue(*[Step(text="Interest is the price of borrowing money.") for _ in range(2)])
+    app = open_page("finance")
+    app.radio(key=VIEW).set_value("↔️ With and without").run()
+    app.text_input(key="finance.side_by_side.question").input(BENIGN)
+    app = app.button[[b.label for b in app.button].index("Ask both")].click().run()
+    assert any(line.startswith("✅ Output check passed") for line in layer_captions(app))
+    assert not any(line.startswith("➖ Output check did not run") for line in layer_captions(app))
 
 
 def test_the_judge_section_says_moderation_has_no_financial_advice_category(open_page, scripted_env):

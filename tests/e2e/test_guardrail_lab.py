@@ -108,24 +108,105 @@ def test_side_by_side_answers_in_both_columns(lab: Page, scripted):
     shoot(lab, "guardrail-lab-side-by-side")
 
 
+PROJECTOR = {"width": 1280, "height": 720}
+MAIN_WIDTH = "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().width"
+IN_THE_WINDOW = """element => {
+    const box = element.getBoundingClientRect();
+    return box.height > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+}"""
+CUT_SHORT = """labels => labels.filter(label => label.scrollWidth > label.clientWidth).map(label => label.innerText)"""
+SWITCH_LABELS = '.stMain [data-testid="stCheckbox"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"]'
+INDEX_FUND_REPLY = (
+    "An index fund holds every company in a market index, such as the S&P 500, so one purchase spreads your money "
+    "across hundreds of firms. Its costs are low because nobody picks the stocks."
+)
+TIMING_REPLY = (
+    "Prices move on news nobody has yet, so even professionals guess the right days to be out of the market badly; "
+    "missing a handful of the best days cuts long-run returns sharply."
+)
+
+
+def present(page: Page) -> None:
+    """Presenter mode on a 1280 x 720 screen, once the sidebar has folded away."""
+    page.set_viewport_size(PROJECTOR)
+    page.get_by_text("🎤 Presenter mode").click()
+    expect(page.get_by_role("button", name="Ask ▶")).to_be_visible(timeout=UI_TIMEOUT)
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport(timeout=UI_TIMEOUT)
+    page.wait_for_function(f"() => ({MAIN_WIDTH})() >= innerWidth - 1", timeout=UI_TIMEOUT)
+
+
+def ask_demo(page: Page, label: str) -> None:
+    """Pick a prepared question and press Ask."""
+    choose_option(page.locator(".stMain"), "Demo question", label)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Ask ▶").click()
+
+
+def in_the_window(locator: Locator) -> bool:
+    return locator.evaluate(IN_THE_WINDOW)
+
+
+def expect_steady_and_in_view(page: Page, question: str, width: float) -> None:
+    """The question, its reply and its verdict lines inside the window; the page as wide as before; no switch whose
+    label is cut short."""
+    newest = page.locator(".st-key-finance-newest").get_by_test_id("stChatMessage")
+    lines = page.locator(".st-key-finance-notes").get_by_test_id("stCaptionContainer").filter(has_text="Judge")
+    expect(newest.first).to_contain_text(question, timeout=REPLY_TIMEOUT)
+    expect(lines).to_contain_text("Input check", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    assert [in_the_window(newest.first), in_the_window(newest.nth(1)), in_the_window(lines)] == [True] * 3
+    assert page.evaluate(MAIN_WIDTH) == width
+    assert page.locator(SWITCH_LABELS).evaluate_all(CUT_SHORT) == []
+
+
 @pytest.mark.browser
-def test_presenter_mode_has_large_type_demo_questions_and_a_verdict_line_per_layer(lab: Page, scripted):
-    lab.get_by_text("🎤 Presenter mode").click()
-    demo = lab.get_by_role("button", name=f"3. 🟠 blunt: {BLUNT}")
-    expect(demo).to_be_visible(timeout=UI_TIMEOUT)
-    wait_until_idle(lab)
-    expect(lab.get_by_test_id("stSidebar")).not_to_be_in_viewport(timeout=UI_TIMEOUT)
-    demo.click()
-    reply = conversation(lab).nth(1)
-    expect(reply).to_contain_text("🛑 Input check blocked", timeout=REPLY_TIMEOUT)
-    wait_until_idle(lab)
-    for line in ("⚪ Judge off", "⏭️ System prompt not reached", "⏭️ Output check not reached"):
-        expect(reply).to_contain_text(line, timeout=UI_TIMEOUT)
+def test_presenter_mode_keeps_each_reply_and_its_verdict_in_view_on_a_1280_by_720_screen(lab: Page, scripted):
+    scripted.enqueue(Step(text=INDEX_FUND_REPLY), Step(text=TIMING_REPLY))
+    present(lab)
+    width = lab.evaluate(MAIN_WIDTH)
+    assert lab.locator(SWITCH_LABELS).count() == 5  # presenter mode and the four layers
+
+    ask_demo(lab, "1. 🟢 benign: What is an index fund?")
+    expect_steady_and_in_view(lab, "What is an index fund?", width)
+    ask_demo(lab, f"4. 🟠 blunt: {BLUNT}")
+    expect_steady_and_in_view(lab, BLUNT, width)
+    notes = lab.locator(".st-key-finance-notes")
+    expect(notes).to_contain_text("🛑 The input check stopped this message", timeout=UI_TIMEOUT)
+    assert in_the_window(notes)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.screenshot(path=SHOTS / "presenter.png")
+    ask_demo(lab, "2. 🟢 benign: Why shouldn't you try to time the market?")
+    expect_steady_and_in_view(lab, "Why shouldn't you try to time the market?", width)
+    expect(lab.get_by_text("Earlier in this conversation (2 questions)")).to_be_visible(timeout=UI_TIMEOUT)
+
+    for _ in range(2):  # the output check off, then on again: the page keeps its width and the answer its place
+        lab.locator(".stMain").get_by_text("Output check", exact=True).click()
+        expect_steady_and_in_view(lab, "Why shouldn't you try to time the market?", width)
+    reply = lab.locator(".st-key-finance-newest").get_by_test_id("stChatMessage").nth(1)
     size = reply.locator("[data-testid='stMarkdownContainer'] p").first.evaluate(
         "p => parseFloat(getComputedStyle(p).fontSize)"
     )
-    assert size >= 22
-    shoot(lab, "presenter")
+    assert size >= 22  # large type, readable from the back of a room
+
+
+@pytest.mark.browser
+def test_presenter_mode_side_by_side_keeps_both_replies_in_view(lab: Page, scripted):
+    scripted.enqueue(Step(text=INDEX_FUND_REPLY))
+    present(lab)
+    view(lab, "↔️ With and without")
+    ask_demo(lab, f"4. 🟠 blunt: {BLUNT}")
+    columns = lab.get_by_test_id("stColumn").filter(has_text="guardrails")
+    guarded = (
+        columns.filter(has_text="With guardrails").get_by_test_id("stMarkdown").filter(has_text="I can't tell you")
+    )
+    unguarded = columns.filter(has_text="Without guardrails").get_by_test_id("stMarkdown").filter(has_text="index fund")
+    expect(unguarded).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(guarded).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(lab)
+    assert [in_the_window(guarded), in_the_window(unguarded)] == [True, True]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.screenshot(path=SHOTS / "presenter-side-by-side.png")
 
 
 def upload_prompts(page: Page, upload: Path) -> None:

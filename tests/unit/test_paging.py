@@ -1,6 +1,6 @@
 import pytest
 
-from chat_core.paging import LATEST, first_shown, hidden_note, show_earlier
+from chat_core.paging import LATEST, earlier_note, first_shown, hidden_note, latest_exchange, show_earlier
 
 
 def alternating(count: int) -> list[str]:
@@ -38,3 +38,23 @@ def test_the_hidden_note_counts_what_is_not_drawn_and_says_the_model_still_has_i
     note = hidden_note(hidden)
     assert words in note
     assert "The model is still sent the conversation" in note
+
+
+@pytest.mark.parametrize(
+    ("roles", "start"),
+    [
+        ([], 0),
+        (["user"], 0),
+        (["user", "assistant"], 0),
+        (["user", "assistant", "user", "assistant"], 2),
+        (["user", "assistant", "user"], 2),  # a question still waiting for its reply
+        (["assistant"], 0),
+    ],
+)
+def test_the_latest_exchange_starts_at_the_last_question(roles, start):
+    assert latest_exchange(roles) == start
+
+
+@pytest.mark.parametrize(("questions", "label"), [(1, "(1 question)"), (3, "(3 questions)")])
+def test_the_fold_of_earlier_exchanges_counts_their_questions(questions, label):
+    assert earlier_note(questions) == f"Earlier in this conversation {label}"
