@@ -95,7 +95,7 @@ class AdviceOutputCheck:
         if found is not None:
             kind, sentence = found
             return self._blocked(turn, f"The reply gives {kind}: “{sentence[:160]}”.", sentence)
-        pick = find_pick(reply, self.picks)
+        pick = find_pick(reply, self.picks, complete=final)
         if pick is not None:
             named = ", ".join(pick.names[:3])
             return self._blocked(

@@ -74,17 +74,25 @@ class Pick:
 
 
 _REFERS_BACK = re.compile(
-    r"\b(?:it|its|it's|them|they|those|these|this|that|there|one|the\s+dip)\b|"
+    r"\b(?:it|its|it's|them|they|those|these|this\s+one|that\s+one|the\s+dip)\b|"
     r"^\W*(?:(?:even\s+so|so|then|now),?\s+)?(?:buy|grab|get|sell|hold|load\s+up|stack|accumulate|pick\s+up)\b",
     re.IGNORECASE,
 )
 
 
-def named_sentences(reply: str) -> list[tuple[str, list[str]]]:
+MIN_WORDS = 4
+"""A shorter piece of text says too little for the classifier to read as a recommendation."""
+
+
+def named_sentences(reply: str, *, complete: bool = True) -> list[tuple[str, list[str]]]:
     """Each sentence with the names it is about: its own, or, when it points back ("I'd buy it"), the names of
-    the sentence before that had some."""
+    the sentence before that had some. With `complete` False (a reply still streaming), a last sentence that has
+    not ended yet is left for later."""
+    parts = sentences(reply)
+    if not complete and parts and not reply.rstrip().endswith((".", "!", "?", ":")):
+        parts = parts[:-1]
     found, last = [], []
-    for sentence in sentences(reply):
+    for sentence in parts:
         names = names_in(sentence)
         if names:
             last = names
@@ -94,9 +102,13 @@ def named_sentences(reply: str) -> list[tuple[str, list[str]]]:
     return found
 
 
-def find_pick(reply: str, classifier: AdviceClassifier) -> Pick | None:
+def find_pick(reply: str, classifier: AdviceClassifier, *, complete: bool = True) -> Pick | None:
     """The first sentence of the reply that is about a named investment and reads as a recommendation of it."""
-    named = [(sentence, names) for sentence, names in named_sentences(reply) if names]
+    named = [
+        (sentence, names)
+        for sentence, names in named_sentences(reply, complete=complete)
+        if names and len(sentence.split()) >= MIN_WORDS
+    ]
     if not named:
         return None
     scores = classifier.score([sentence for sentence, _ in named], neighbours=0)
