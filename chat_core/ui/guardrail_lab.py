@@ -69,7 +69,7 @@ def layer_switches() -> LayerSetup:
             st.session_state[key] = False
         help_text = LAYER_HELP[layer] + ("" if layer != "judge" or has_judge else f" {why_not}")
         disabled = layer == "judge" and not has_judge
-        if place.toggle(LAYER_NAMES[layer], key=key, help=help_text, disabled=disabled):
+        if place.toggle(LAYER_NAMES[layer], key=key, help=help_text, disabled=disabled, wrap=True):
             chosen.append(layer)
     try:
         return build_layers(chosen, env)

@@ -45,7 +45,8 @@ def presenting() -> bool:
 
 def presenter_mode() -> None:
     """The presenter switch; when on, large type (the page set the wide layout from `presenting()`)."""
-    if st.toggle("🎤 Presenter mode", key=PRESENTING, help="Large type, the latest answer first, demo questions."):
+    explained = "Large type, the latest answer first, demo questions."
+    if st.toggle("🎤 Presenter mode", key=PRESENTING, help=explained, wrap=True):  # a label wraps, never cut short
         st.markdown(LARGE_TYPE, unsafe_allow_html=True)
 
 
