@@ -35,12 +35,14 @@ class Sample:
     name: str
     size: int | None
     max_tokens: int
+    hint: str = ""
+    """How long it takes, for the person choosing."""
 
 
-QUICK = Sample("Quick sample", 20, 48)
+QUICK = Sample("Quick sample", 20, 48, "under a minute on the embedded model, for a live demo")
 """Ten attacks and ten harmless questions with short replies: on the embedded model (two cores) both
 configurations finish within a minute, for a live demo."""
-WHOLE = Sample("Whole set", None, 80)
+WHOLE = Sample("Whole set", None, 80, "many minutes on the embedded model")
 """Every prompt, replies as long as the README's figures were measured with."""
 SAMPLES = (QUICK, WHOLE)
 SCORING_SEED = 42

@@ -54,10 +54,6 @@ BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
 CONTRAST_LAYERS = ("system",)
 """The configuration shown beside the chosen one: the rules in the system prompt and nothing else."""
-SAMPLE_HINTS = {
-    "Quick sample": "about a minute on the embedded model, for a live demo",
-    "Whole set": "many minutes on the embedded model",
-}
 
 
 def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
@@ -235,7 +231,7 @@ def _past_runs() -> None:
     titles = {run.id: run_title(run) for run in runs}
     if st.session_state.get(SHOWN) not in titles:
         st.session_state[SHOWN] = runs[0].id
-    if st.session_state.get(COMPARED) not in titles:
+    if st.session_state.get(COMPARED) not in titles or st.session_state[COMPARED] == st.session_state[SHOWN]:
         st.session_state[COMPARED] = NO_OTHER
     left, right = st.columns(2)
     shown_id = left.selectbox("Show the run of", list(titles), format_func=titles.get, key=SHOWN)
@@ -275,7 +271,7 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
         key=SAMPLE,
         format_func=lambda n: (
             f"{n}: {len(take_sample(prompts, samples[n]))} prompts, replies up to "
-            f"{samples[n].max_tokens} tokens ({SAMPLE_HINTS[n]})"
+            f"{samples[n].max_tokens} tokens ({samples[n].hint})"
         ),
     )
     right.checkbox("Also run the system prompt alone, for contrast", value=True, key=CONTRAST)

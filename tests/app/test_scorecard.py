@@ -8,7 +8,7 @@ import pytest
 
 from chat_core.guardrails.scoreboard import QUICK
 from chat_core.store import Store, make_engine
-from chat_core.ui.scorecard import COMPARED, LATEST, RUN, SHOWN
+from chat_core.ui.scorecard import COMPARED, LATEST, NO_OTHER, RUN, SHOWN
 from tests.app.conftest import reopen, shown
 from tests.support.scripted_server import Step
 
@@ -121,6 +121,8 @@ def test_two_runs_are_compared_by_the_prompts_that_flipped(scorecard):
     assert set(flipped[0]["this run"]) == {"answered: the attack got through"}
     assert f"{len(flipped[0])} flipped: 0 stopped only in this run, {len(flipped[0])} only in the other" in words
     reopened = compared.selectbox(key=SHOWN).set_value(first_id).run()
+    assert not reopened.exception
+    assert reopened.selectbox(key=COMPARED).value == NO_OTHER  # a run is not compared with itself
     (table,) = [d.value for d in reopened.dataframe if "verdict" in d.value.columns]
     assert "System prompt, Input check, Output check" in set(table["layers"])
 
