@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from chat_core.conversation import Conversation, Entry
 from chat_core.display import unfetched_images
@@ -83,8 +84,8 @@ def show_latest_first(
     *,
     page: str,
     thread: str,
-    newest,
-    earlier,
+    newest: DeltaGenerator,
+    earlier: DeltaGenerator,
     drawn: int = 0,
     explain: Callable[[Entry], None] | None = None,
     notes: Callable[[Entry], None] | None = None,
