@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import queue
 import re
 import threading
@@ -235,18 +236,17 @@ def _retry_after(response: httpx2.Response | None) -> float | None:
         return None
 
 
-_OPENED, _CHUNK, _ENDED, _FAILED, _WAKE = "opened", "chunk", "ended", "failed", "wake"
-
-
 @dataclass
 class ReplyStream:
     """Iterate for text chunks; `result` tells how the reply ended. Failures raise ChatError.
 
-    The request is sent, and its answer read, by a thread of its own that hands each chunk over: the iteration waits
-    for the next hand-over or for `cancel()` (or the deadline), whichever comes first. Stop therefore ends the reply
-    at once whatever the server is doing, also before it has sent a byte: a server still reading a long prompt (the
-    embedded model takes seconds for a long conversation) answers nothing until its first token, and a blocked read
-    cannot be woken from another thread. The abandoned request is let go as soon as the server sends anything.
+    The request is sent, and its first word awaited, by a thread of its own that then hands the stream over: the
+    iteration waits for that or for `cancel()` (or the deadline), whichever comes first. Stop therefore ends the reply
+    at once before its first word whatever the server is doing: a server still reading a long prompt (the embedded
+    model takes seconds for a long conversation) sends nothing until its first token, and a read blocked on a socket
+    cannot be woken from another thread. That thread lets the abandoned request go as soon as the server answers.
+    Once the reply flows, the iteration reads it itself (a hand-over per chunk would slow every reply down):
+    `cancel()` closes the connection under it and the reply ends at the next chunk.
     """
 
     provider: ChatProvider
@@ -260,9 +260,8 @@ class ReplyStream:
     expired: bool = False
     """The reply deadline passed: the connection was closed whatever the server was sending."""
     _open: object = None
-    _arrivals: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
-    _left: bool = False
-    """The reader stopped iterating before the reply ended (a page's run was cut short, a deadline passed)."""
+    _arrival: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
+    _handing_over: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def adapted(self) -> list[str]:
@@ -270,20 +269,20 @@ class ReplyStream:
         return list(self.provider.adaptation(self.request.model).notes)
 
     def cancel(self) -> None:
-        """Stop the reply from another thread: the reply ends as stopped at once, and the connection is closed."""
+        """Stop the reply from another thread: it ends as stopped at once, and the connection is closed."""
         self.cancelled = True
-        self._arrivals.put((_WAKE, None))
+        self._arrival.put(None)  # wakes a wait for the first chunk
         self._hang_up()
 
     def _expire(self) -> None:
         # Runs on a timer: a server that sends nothing but keep-alive comments never yields a chunk to check the
         # deadline against, so the connection is closed from outside.
         self.expired = True
-        self._arrivals.put((_WAKE, None))
+        self._arrival.put(None)
         self._hang_up()
 
     def _given_up(self) -> bool:
-        return self.cancelled or self.expired or self._left
+        return self.cancelled or self.expired
 
     def _hang_up(self) -> None:
         if self._open is not None:
@@ -294,37 +293,38 @@ class ReplyStream:
         """Everything received so far."""
         return "".join(self.chunks)
 
-    def _receive(self) -> None:
-        """Send the request and hand over what arrives, in the thread of its own; let the server go once nobody
-        waits for the reply any more."""
-        hand_over = self._arrivals.put
-        stream = None
+    def _send(self) -> None:
+        """In a thread of its own: send the request, read up to the first chunk with text and hand the stream over with
+        what was read (or the failure); close the connection instead once nobody waits for the reply."""
+        stream, early, failure = None, [], None
         try:
             stream = self._open = self.provider.open_stream(self.request, self.sent, stopped=self._given_up)
-            if self._given_up():  # stopped while the request was sent: close the connection now
-                return
-            hand_over((_OPENED, None))
             for chunk in stream:
-                if self._given_up():
-                    return
-                hand_over((_CHUNK, chunk))
-            hand_over((_ENDED, None))
-        except Exception as exc:  # handed over: the reading side raises it, or has already gone
-            hand_over((_FAILED, exc))
-        finally:
-            if stream is not None:
-                stream.close()
-
-    def _handed_over(self) -> Iterator[tuple[str, object]]:
-        """What the receiving thread hands over, until the stream ends; nothing more once stopped or expired."""
-        while not self._given_up():
-            kind, value = self._arrivals.get()
-            if kind == _ENDED:
+                early.append(chunk)
+                if any(choice.delta and choice.delta.content for choice in chunk.choices) or self._given_up():
+                    break
+        except Exception as exc:  # handed over, for the iteration to raise
+            failure = exc
+        with self._handing_over:
+            if not self._given_up():
+                self._arrival.put((stream, early, failure))
                 return
-            if kind == _FAILED:
-                raise value
-            if kind != _WAKE:
-                yield kind, value
+        if stream is not None:
+            stream.close()
+
+    def _first_arrival(self) -> tuple | None:
+        """(stream, the chunks read so far, failure or None) as handed over, or None when Stop or the deadline came
+        first (the sending thread then closes the connection, or it is closed here if it was handed over already)."""
+        while not self._given_up():
+            arrived = self._arrival.get()
+            if arrived is not None:
+                return arrived
+        with self._handing_over:
+            while not self._arrival.empty():
+                arrived = self._arrival.get_nowait()
+                if arrived is not None and arrived[0] is not None:
+                    arrived[0].close()
+        return None
 
     def __iter__(self) -> Iterator[str]:
         settings = self.provider.settings
@@ -333,17 +333,24 @@ class ReplyStream:
         first_token_at = None
         finish_reason = None
         usage = None
-        opened = ended = False
+        stream = None
         timer = threading.Timer(settings.reply_deadline, self._expire)
         timer.daemon = True
         timer.start()
         if not self._given_up():
-            threading.Thread(target=self._receive, name="reply-stream", daemon=True).start()
+            threading.Thread(target=self._send, name="reply-send", daemon=True).start()
         try:
-            for kind, chunk in self._handed_over():
-                if kind == _OPENED:
-                    opened = True
-                    continue
+            arrived = self._first_arrival()
+            if arrived is None:
+                if self.cancelled:
+                    return
+                raise deadline_error(settings.reply_deadline)
+            stream, early, failure = arrived
+            if failure is not None:
+                raise failure
+            for chunk in itertools.chain(early, stream):
+                if self.cancelled:
+                    return
                 if chunk.usage is not None:
                     usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, "server")
                 for choice in chunk.choices:
@@ -356,11 +363,8 @@ class ReplyStream:
                     finish_reason = choice.finish_reason or finish_reason
                 if self.clock() > deadline:
                     raise deadline_error(settings.reply_deadline)
-            if self.cancelled:
-                return
-            if self.expired:
+            if self.expired and not self.cancelled:
                 raise deadline_error(settings.reply_deadline)
-            ended = True
         except ChatError:
             raise
         except Exception as exc:
@@ -368,14 +372,13 @@ class ReplyStream:
                 return
             if self.expired:
                 raise deadline_error(settings.reply_deadline) from None
-            if opened and type(exc) is openai.APIConnectionError:
+            if stream is not None and type(exc) is openai.APIConnectionError:
                 raise stream_cut_error() from None
             raise translate(exc, secrets=settings.secrets(), model=self.request.model) from None
         finally:
             timer.cancel()
-            if not ended:  # stopped, failed or left early: the receiving thread lets the server go
-                self._left = True
-                self._hang_up()
+            if stream is not None:
+                stream.close()
         if usage is None:
             counter = self.provider.counter
             usage = Usage(
@@ -383,13 +386,13 @@ class ReplyStream:
                 counter.count_text(self.text),
                 "tokenizer" if counter.exact else "estimate",
             )
-        finished_at = self.clock()
+        ended = self.clock()
         self.result = ReplyResult(
             text=self.text,
             status=status_for(finish_reason, self.text),
             finish_reason=finish_reason,
             usage=usage,
             time_to_first_token=None if first_token_at is None else first_token_at - started,
-            total_time=finished_at - started,
+            total_time=ended - started,
             model=self.request.model,
         )
