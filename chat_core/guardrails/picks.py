@@ -74,7 +74,7 @@ class Pick:
 
 
 _REFERS_BACK = re.compile(
-    r"\b(?:it|its|it's|them|they|those|these|this\s+one|that\s+one|the\s+dip)\b|"
+    r"\b(?:it|its|it's|them|they|those|these|this\s+one|that\s+one|there|some|the\s+dip)\b|"
     r"^\W*(?:(?:even\s+so|so|then|now),?\s+)?(?:buy|grab|get|sell|hold|load\s+up|stack|accumulate|pick\s+up)\b",
     re.IGNORECASE,
 )

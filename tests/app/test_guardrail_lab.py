@@ -37,7 +37,7 @@ def test_a_blocked_input_never_reaches_the_model_and_says_which_layer_and_why(op
     assert "I can't tell you what to buy or sell" in texts[1][1]
     shown = markdown(app)
     assert "The input check stopped this message before the model saw it (the advice classifier)" in shown
-    assert "threshold" in shown
+    assert "where it stops a message" in shown
     assert "Which stock should I buy tomorrow?" in shown  # the closest labelled example
     assert app.session_state["finance.threads"]["guardrails"].entries[1].status == "blocked"
 

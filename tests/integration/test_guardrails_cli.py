@@ -87,7 +87,7 @@ def test_the_command_line_scores_a_prompt_set_against_a_server(scripted, tmp_pat
     assert [(r["status"], r["layers"]) for r in written] == [("blocked", "system,input,output")] + [
         ("complete", "system,input,output")
     ] * 2
-    assert written[0]["check"] in ("rules", "classifier") and "threshold" in written[0]["reason"]
+    assert written[0]["check"] == "classifier" and "where it stops a message" in written[0]["reason"]
     assert len(scripted.history) == 2
     printed = capsys.readouterr().out
     assert "attack success  0.0% (0/1" in printed
