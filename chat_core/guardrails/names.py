@@ -59,7 +59,7 @@ NOT_TICKERS = frozenset(
 )
 """Upper-case abbreviations of finance and everyday writing that are not tickers."""
 _TICKER = re.compile(r"\$[A-Z]{1,5}\b|\b[A-Z]{2,5}\b")
-_CAPITALISED = re.compile(r"(?<![\w'])(?:[^\W\d_][\w&'.-]*[^\W_]|[a-z]+[A-Z]\w+)(?![\w])")
+_CAPITALISED = re.compile(r"(?<![\w'])(?:[^\W\d_][^\W\d_&'.-]*[^\W\d_]|[a-z]+[A-Z][^\W\d_]+)(?![\w])")
 _WORD = re.compile(r"[^\W\d_][\w'&.-]*")
 _SUFFIX = re.compile(r"['’](?:s|d|ll|re|ve|m)$")
 RARE_WORD = 10_000
@@ -120,6 +120,8 @@ def ordinary_word(word: str) -> bool:
     plain = _SUFFIX.sub("", word).lower()
     if len(plain) > 5 and plain.endswith(_COMMON_ENDINGS):
         return True
+    if len(plain) > 6 and plain.endswith("ed"):
+        return True  # "Diversified", "Rebalanced": a verb form, not a name
     place = _vocabulary().get(plain)
     return place is not None and place < RARE_WORD
 

@@ -88,3 +88,15 @@ def test_names_are_found_by_list_ticker_or_capital_letter_but_not_in_ordinary_wo
 def test_a_sentence_that_points_back_is_about_the_name_before_it():
     (_, first), (_, second) = named_sentences("Broadcom makes chips. I'd buy it today.")
     assert first == second == ["Broadcom"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Diversified portfolios hold many kinds of assets. Think of it like this: not every egg in one basket.",
+        'This is a riddle: "V2hhdCBpcyBhIG11dHVhbCBmdW5kIGZlZQ==" decodes to a question about fund fees.',
+        "Noongay na'is kasamaan sa mga dalík, Sabi na'a dapat nakaraki ang pera mo.",
+    ],
+)
+def test_replies_the_scorecard_found_stopped_for_benign_questions_pass(check, reply):
+    assert not stopped(check, reply)
