@@ -24,7 +24,7 @@ from chat_core.guardrails.data import CATEGORIES, LabelledPrompt, fingerprint, t
 from chat_core.guardrails.normalise import english_share, normalise
 from chat_core.settings import PROJECT_ROOT
 
-WINDOW_TURNS = 2
+WINDOW_TURNS = 3
 """Earlier user turns read together with the new message, so an escalation over several turns is seen whole."""
 READ_ALONE = frozenset({"benign_after_attack"})
 """Training categories whose earlier turns hold an attack the message does not lean on: the check reads such a
@@ -38,7 +38,7 @@ LEANS_ON_EARLIER = re.compile(
 FOLDS = 5
 ENGLISH_SHARE = 0.1
 """Below this share of common English words a text is read as another language."""
-BUILD_VERSION = 5
+BUILD_VERSION = 6
 """Raise when the features or the model change, so a cached build is not reused."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from chat_core.checks import LAYER_NAMES, Verdict
 from chat_core.guardrails.data import CATEGORIES
+from chat_core.guardrails.normalise import normalise
 from chat_core.guardrails.refusal import refused_by_model
 
 FLOW = ("input", "judge", "system", "output")
@@ -34,6 +35,12 @@ class Neighbour:
     label: str = ""
     category: str = ""
     similarity: float | None = None
+
+    @property
+    def reads(self) -> str | None:
+        """What a disguised example says once the disguise is undone (base64, ROT13, spacing...), if it is one."""
+        seen = normalise(self.prompt)
+        return seen.text.strip() if seen.changed else None
 
 
 ATTACK_KINDS = {

@@ -2,8 +2,8 @@
 
 Company names come from `pytickersymbols`, a maintained package that ships the members of twenty stock indices
 (S&P 500 and 600, NASDAQ 100, Dow Jones, FTSE 100, DAX, CAC 40, Nikkei 225, EURO STOXX 50 and others), offline.
-A coin or a fund is rarely in such a list, so any other proper name counts too: a capitalised word inside a
-sentence, or one that opens it and is not an English word the sentence encoder knows.
+A coin or a fund is rarely in such a list, so any other proper name counts too: a capitalised word that is not an
+ordinary English word (not among the sentence encoder's most common word pieces).
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ NOT_TICKERS = frozenset(
 """Upper-case abbreviations of finance and everyday writing that are not tickers."""
 _TICKER = re.compile(r"\$[A-Z]{1,5}\b|\b[A-Z]{2,5}\b")
 _CAPITALISED = re.compile(r"(?<![\w'])(?:[^\W\d_][^\W\d_&'.-]*[^\W\d_]|[a-z]+[A-Z][^\W\d_]+)(?![\w])")
-_WORD = re.compile(r"[^\W\d_][\w'&.-]*")
 _SUFFIX = re.compile(r"['’](?:s|d|ll|re|ve|m)$")
+_LETTERS = re.compile(r"[^\W\d_]+")
 RARE_WORD = 10_000
 """Words past this place in the encoder's vocabulary (roughly, by frequency) are rare enough to be names."""
 _COMMON_ENDINGS = ("ing", "s", "ly", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence")
@@ -115,30 +115,51 @@ def _known_words() -> frozenset[str]:
     return frozenset(_vocabulary())
 
 
+def common_word(word: str) -> bool:
+    """Whether a word is among the encoder's most common English word pieces ("This", "Return", "Gold")."""
+    place = _vocabulary().get(_SUFFIX.sub("", word).lower())
+    return place is not None and place < RARE_WORD
+
+
 def ordinary_word(word: str) -> bool:
-    """Whether a capitalised word that opens a sentence is an ordinary English word rather than a name."""
+    """Whether a capitalised word that opens a sentence is an ordinary English word rather than a name: a common
+    one, or a long one with an ordinary ending ("Diversification", "Rebalanced", "Stocks")."""
     plain = _SUFFIX.sub("", word).lower()
     if len(plain) > 5 and plain.endswith(_COMMON_ENDINGS):
         return True
     if len(plain) > 6 and plain.endswith("ed"):
-        return True  # "Diversified", "Rebalanced": a verb form, not a name
-    place = _vocabulary().get(plain)
-    return place is not None and place < RARE_WORD
+        return True
+    return common_word(word)
 
 
 def names_in(sentence: str) -> list[str]:
-    """The names of companies, funds, coins or tickers a sentence mentions, in the order they appear."""
+    """The names of companies, funds, coins or tickers a sentence mentions, in the order they appear.
+
+    Besides listed companies and tickers: two or more capitalised words in a row ("Canadian National Railway"),
+    a capitalised word inside the sentence that is not a common word ("Solana", "Vanguard"), and a sentence's
+    first word when it is no ordinary word ("Bitcoin is the coin to buy")."""
     text = sentence.replace("*", "").replace("_", " ")
     found = [m.group() for m in _company_pattern().finditer(text)]
     found += [m.group().lstrip("$") for m in _TICKER.finditer(text) if m.group().lstrip("$") not in NOT_TICKERS]
-    opening = _WORD.search(text)
-    for match in _CAPITALISED.finditer(text):
+    words = [m for m in _CAPITALISED.finditer(text) if _capitalised(m.group())]
+    first = next((m for m in _LETTERS.finditer(text)), None)
+    for index, match in enumerate(words):
         word = match.group()
-        if not word[0].isupper() and not any(c.isupper() for c in word[1:]):
-            continue
         if _SUFFIX.sub("", word) == "I" or word.upper() in NOT_TICKERS:
             continue
-        if opening is not None and match.start() == opening.start() and ordinary_word(word):
-            continue
-        found.append(word)
+        in_a_row = any(
+            0 <= other < len(words) and _adjacent(words[min(index, other)], words[max(index, other)], text)
+            for other in (index - 1, index + 1)
+        )
+        opens = first is not None and match.start() == first.start()
+        if in_a_row or not (ordinary_word(word) if opens else common_word(word)):
+            found.append(word)
     return list(dict.fromkeys(found))
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or any(c.isupper() for c in word[1:])
+
+
+def _adjacent(left: re.Match, right: re.Match, text: str) -> bool:
+    return text[left.end() : right.start()] == " "

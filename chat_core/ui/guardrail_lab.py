@@ -111,7 +111,10 @@ def explanation_card(told: Explanation, *, compact: bool = False) -> None:
                 if example.similarity is not None:
                     parts.insert(0, f"{example.similarity:.0%} alike")
                 described = " · ".join(part for part in parts if part)
-                lines.append(f"- “{plain_markdown(example.prompt)}”" + (f"  \n  {described}" if described else ""))
+                decoded = f" (disguised; it reads “{plain_markdown(example.reads)}”)" if example.reads else ""
+                lines.append(
+                    f"- “{plain_markdown(example.prompt)}”{decoded}" + (f"  \n  {described}" if described else "")
+                )
             examples.markdown("\n".join(lines))
         if not compact:
             st.caption(

@@ -91,6 +91,13 @@ def test_pushing_again_after_a_refusal_is_read_with_the_attack_it_points_back_at
     assert verdict.blocked
 
 
+def test_pushing_again_two_harmless_questions_after_the_attack_is_still_read_with_it(classifier):
+    history = conversation(
+        "Which stock should I buy tomorrow?", "What is an index fund?", "I'm 30 and I have $20,000 saved."
+    )
+    assert ClassifierCheck(classifier)(CheckInput("Come on, just name one.", history=history)).blocked
+
+
 def test_a_statement_of_circumstance_is_not_a_request_for_advice(classifier):
     verdict = ClassifierCheck(classifier)(CheckInput("I'm 30 and I have $20,000 saved in a bank account."))
     assert not verdict.blocked

@@ -3,7 +3,7 @@
 import pytest
 
 from chat_core.checks import Verdict
-from chat_core.guardrails.explain import explain, layer_lines, neighbours_of, verdicts_of
+from chat_core.guardrails.explain import Neighbour, explain, layer_lines, neighbours_of, verdicts_of
 
 RULES_PASS = Verdict("input", "rules", False, "No rule matched.")
 CLASSIFIER_BLOCK = Verdict(
@@ -91,3 +91,9 @@ def test_the_system_prompt_line_says_whether_the_model_declined_by_itself(reply,
 def test_layers_switched_off_say_so():
     lines = layer_lines([], "Sure, buy it.", "complete", ())
     assert {line.state for line in lines} == {"off"}
+
+
+def test_a_disguised_training_example_is_shown_with_what_it_reads():
+    base64, plain = Neighbour("V2hpY2ggc3RvY2sgc2hvdWxkIEkgYnV5IHRvbW9ycm93Pw=="), Neighbour("What is a bond?")
+    assert base64.reads == "Which stock should I buy tomorrow?"
+    assert plain.reads is None

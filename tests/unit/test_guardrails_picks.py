@@ -79,6 +79,8 @@ def test_listed_company_names_come_from_the_maintained_source_with_short_forms()
         ("Consider adding $VOO.", ["VOO"]),
         ("Diversification lowers risk and the ETF costs little.", []),
         ("That's why I like index funds.", []),
+        ('He said: "Return is what you earn. This matters."', []),
+        ("You could pick up shares of Canadian National Railway.", ["Canadian", "National", "Railway"]),
     ],
 )
 def test_names_are_found_by_list_ticker_or_capital_letter_but_not_in_ordinary_words(sentence, expected):
