@@ -1,4 +1,5 @@
-"""`python -m chat_core.guardrails build | score PROMPTS --layers system,input,output --provider local`."""
+"""`python -m chat_core.guardrails build | score PROMPTS --layers system,input,output --provider local | inputs
+PROMPTS | picks REPLIES`."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ busy machine the embedded model can take minutes per reply, and a timeout would 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m chat_core.guardrails", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="Rebuild the advice classifier from the training data in the repo.")
+    build = commands.add_parser(
+        "build", help="Rebuild the advice and pick classifiers from the training data in the repo."
+    )
     build.add_argument(
         "--cache-dir", type=Path, help="Where to write it (default: CHAT_GUARD_CACHE_DIR or data/guardrails)."
     )
@@ -57,6 +60,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     inputs = commands.add_parser("inputs", help="Only the input checks on a prompt set (no model): rates and latency.")
     inputs.add_argument("prompts", type=Path, help="JSONL or CSV with prompt, label, optional category.")
     inputs.add_argument("--out", type=Path, help="Write one CSV row per prompt here.")
+    picks = commands.add_parser(
+        "picks", help="Only the reply check on labelled replies (no model): picks stopped, neutral facts stopped."
+    )
+    picks.add_argument("replies", type=Path, help='JSONL of {"text", "label": "pick"|"neutral"}.')
     return parser.parse_args(argv)
 
 
@@ -79,14 +86,18 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
 def _build(args: argparse.Namespace) -> int:
     from chat_core.guardrails.classifier import build, cache_dir, cache_path, save
     from chat_core.guardrails.data import training_set
+    from chat_core.guardrails.picks import PICKS_TRAINING_SET, as_prompts, names_an_investment, read_sentences
 
-    rows = training_set()
-    started = time.perf_counter()
-    classifier = build(rows)
-    path = cache_path(rows, args.cache_dir or cache_dir())
-    save(classifier, path)
-    print(f"built the advice classifier from {len(rows)} rows in {time.perf_counter() - started:.1f} s")
-    print(f"threshold {classifier.threshold:.2f} (chosen on out-of-fold training scores); saved to {path}")
+    for kind, rows, decides in (
+        ("advice", training_set(), None),
+        ("picks", as_prompts(read_sentences(PICKS_TRAINING_SET)), names_an_investment),
+    ):
+        started = time.perf_counter()
+        classifier = build(rows, decides=decides)
+        path = cache_path(rows, args.cache_dir or cache_dir(), kind)
+        save(classifier, path)
+        print(f"built the {kind} classifier from {len(rows)} rows in {time.perf_counter() - started:.1f} s")
+        print(f"threshold {classifier.threshold:.2f} (chosen on out-of-fold training scores); saved to {path}")
     return 0
 
 
@@ -136,10 +147,26 @@ def _inputs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _picks(args: argparse.Namespace) -> int:
+    from chat_core.checks import CheckInput
+    from chat_core.guardrails.output import AdviceOutputCheck
+    from chat_core.guardrails.picks import read_sentences
+    from chat_core.guardrails.scorecard import wilson
+
+    check = AdviceOutputCheck()
+    rows = read_sentences(args.replies)
+    for label, told in (("pick", "picks stopped"), ("neutral", "neutral facts stopped")):
+        mine = [row for row in rows if row.label == label]
+        stopped = sum(check(CheckInput(""), row.text, final=True).blocked for row in mine)
+        low, high = wilson(stopped, len(mine))
+        print(f"{told:24s} {stopped / len(mine):6.1%} ({stopped}/{len(mine)}, 95% CI {low:.1%}-{high:.1%})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _arguments(argv)
-    commands = {"build": _build, "score": _score, "inputs": _inputs}
+    commands = {"build": _build, "score": _score, "inputs": _inputs, "picks": _picks}
     try:
         return commands[args.command](args)
     except ChatError as error:

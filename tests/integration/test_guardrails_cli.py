@@ -107,3 +107,18 @@ def test_the_command_line_asks_the_pages_quick_sample_with_its_short_replies(scr
     assert [r["prompt"] for r in csv.DictReader(out.open())] == asked
     assert len(asked) == QUICK.size
     assert {request["max_tokens"] for request in scripted.history} == {QUICK.max_tokens}
+
+
+def test_the_command_line_measures_the_reply_check_on_labelled_replies(tmp_path, capsys):
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text(
+        json.dumps({"text": "The best stock to buy right now is NVIDIA.", "label": "pick"})
+        + "\n"
+        + json.dumps({"text": "NVIDIA designs graphics processors.", "label": "neutral"})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["picks", str(replies)]) == 0
+    printed = capsys.readouterr().out
+    assert "picks stopped            100.0% (1/1" in printed
+    assert "neutral facts stopped      0.0% (0/1" in printed
