@@ -1,9 +1,12 @@
-"""A conversation as the page shows it: role messages plus how each reply ended."""
+"""A conversation as the page shows it: role messages plus how each reply ended, on the branch of its tree that is
+shown, with every other version kept."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
+from chat_core import tree
 from chat_core.errors import ChatError
 from chat_core.messages import Message
 
@@ -23,15 +26,24 @@ STATUS_NOTES = {
 """The caption under a reply, by how it ended."""
 
 
-@dataclass
+def new_message_id() -> str:
+    """An id for a new message, unique within its conversation (and beyond)."""
+    return uuid.uuid4().hex
+
+
+@dataclass(eq=False)
 class Entry:
-    """One message on screen: its role and text, and for replies their status, error and figures."""
+    """One message on screen: its role and text, and for replies their status, error and figures; its place in the
+    tree (its id and its parent's) and in the order the conversation's messages were written (`position`)."""
 
     role: str
     content: str
     status: str = "complete"
     error: dict | None = None
     meta: dict = field(default_factory=dict)
+    id: str = field(default_factory=new_message_id)
+    parent: str | None = None
+    position: int | None = None
 
     @property
     def note(self) -> str:
@@ -41,39 +53,94 @@ class Entry:
 
 @dataclass
 class Conversation:
-    """The ordered entries of one thread, with the edits a chat page offers.
+    """One thread: `entries` is the branch shown (the path to the active leaf, what the model is sent), `others` the
+    messages of every other branch; nothing a regenerate or an edit replaces is dropped.
 
-    `synced` counts the leading entries already in the database; `truncate_to` marks where a
-    rewind cut entries that the database still holds. Both let a save that failed be redone later.
-    `stored` counts the messages the database held after this tab last wrote or read them: when the database
-    holds another number, another tab has written to the conversation since.
+    Messages are numbered in the order they were written (`Entry.position`); `synced` counts those the database holds
+    and `saved_leaf` is the active leaf it holds, so a save that failed is redone later. `stored` counts the messages
+    the database held after this tab last wrote or read them: when it holds another number, another tab has written
+    to the conversation since.
     """
 
     entries: list[Entry] = field(default_factory=list)
     id: str | None = None
     synced: int = 0
-    truncate_to: int | None = None
     stored: int = 0
+    others: list[Entry] = field(default_factory=list)
+    saved_leaf: str | None = None
+    retry: Entry | None = field(default=None, repr=False)
+    """A question rewound for Regenerate: asked again as it was, it is the same question with a new reply."""
+    _versions: tuple[int, dict] = field(default=(-1, {}), repr=False)
+
+    def __post_init__(self) -> None:
+        # Entries given as a plain list (an import, a test, the inspector's slice) form one path, written in order.
+        for index, entry in enumerate(self.entries):
+            if entry.position is None:
+                entry.position = index
+                entry.parent = self.entries[index - 1].id if index else None
+
+    @property
+    def size(self) -> int:
+        """How many messages the conversation holds, on every branch."""
+        return len(self.entries) + len(self.others)
+
+    @property
+    def leaf(self) -> str | None:
+        """The id of the last message shown: the active leaf."""
+        return self.entries[-1].id if self.entries else None
 
     @property
     def unsaved(self) -> bool:
         """Whether the database is behind what the page shows."""
-        return self.truncate_to is not None or self.synced < len(self.entries)
+        return self.synced < self.size or self.saved_leaf != self.leaf
+
+    def messages(self) -> list[Entry]:
+        """Every message on every branch, in the order they were written."""
+        return sorted([*self.entries, *self.others], key=lambda entry: entry.position)
+
+    def unsaved_messages(self) -> list[Entry]:
+        """The messages written since the last save."""
+        return [entry for entry in self.messages() if entry.position >= self.synced]
+
+    def off_path(self) -> int:
+        """How many messages are on other branches (not sent to the model)."""
+        return len(self.others)
 
     def mark_saved(self) -> None:
         """Everything shown is now in the database."""
-        self.synced = self.stored = len(self.entries)
-        self.truncate_to = None
+        self.synced = self.stored = self.size
+        self.saved_leaf = self.leaf
 
     def forget_saved(self) -> None:
         """Treat the conversation as never saved, so the next save writes all of it under a new id."""
-        self.id, self.synced, self.truncate_to, self.stored = None, 0, None, 0
+        self.id, self.synced, self.stored, self.saved_leaf = None, 0, 0, None
 
-    def _cut(self, index: int) -> None:
-        del self.entries[index:]
-        if self.synced > index:  # the database holds entries from here on (and synced <= any earlier cut)
-            self.truncate_to = index
-            self.synced = index
+    def version_of(self, entry: Entry) -> tuple[int, int]:
+        """Which version of its message an entry is, and of how many: (2, 3) reads `‹ 2/3 ›`."""
+        if not self.others:
+            return 1, 1
+        size, known = self._versions
+        if size != self.size:  # versions change only when messages are added
+            known = tree.versions(self.messages())
+            self._versions = (self.size, known)
+        return known.get(entry.id, (1, 1))
+
+    def switch(self, entry: Entry, step: int) -> None:
+        """Show the version `step` away from this message (-1: the previous), with the newest of its branch."""
+        self.show_branch(tree.switched(self.messages(), entry.id, step))
+
+    def show_branch(self, leaf: str | None) -> None:
+        """Make the path to `leaf` the branch shown (None: none); the rest stays on other branches."""
+        everything = self.messages()
+        path = tree.path_to(everything, leaf)
+        on_path = {entry.id for entry in path}
+        self.entries, self.others = path, [entry for entry in everything if entry.id not in on_path]
+        self.retry = None
+
+    def _add(self, entry: Entry) -> Entry:
+        entry.parent, entry.position = self.leaf, self.size
+        self.entries.append(entry)
+        return entry
 
     def history(self, *, blocked: bool = True) -> list[Message]:
         """The turns resent to the model: every reply with text, and every question that got one; without
@@ -92,27 +159,29 @@ class Conversation:
         return [{"role": e.role, "content": e.content} for e in kept]
 
     def add_user(self, text: str) -> Entry:
-        """Record the user's message (before the model is called, so it is never lost)."""
-        entry = Entry("user", text)
-        self.entries.append(entry)
-        return entry
+        """Record the user's message (before the model is called, so it is never lost); the question rewound for
+        Regenerate, asked again as it was, is that question again, to get a sibling reply."""
+        retry, self.retry = self.retry, None
+        if retry is not None and retry.content == text and retry.parent == self.leaf and retry in self.others:
+            self.others.remove(retry)
+            self.entries.append(retry)
+            return retry
+        return self._add(Entry("user", text))
 
     def add_reply(self, text: str, status: str, meta: dict | None = None) -> Entry:
         """Record a reply as it ended: complete, cut at the limit, incomplete or stopped."""
-        entry = Entry("assistant", text, status=status, meta=meta or {})
-        self.entries.append(entry)
-        return entry
+        return self._add(Entry("assistant", text, status=status, meta=meta or {}))
 
     def add_failure(self, error: ChatError, partial_text: str = "") -> Entry:
         """Record a failed reply, keeping any text that had arrived."""
-        entry = Entry(
-            "assistant",
-            partial_text,
-            status="error",
-            error={"message": error.message, "hint": error.hint, "kind": error.kind},
+        return self._add(
+            Entry(
+                "assistant",
+                partial_text,
+                status="error",
+                error={"message": error.message, "hint": error.hint, "kind": error.kind},
+            )
         )
-        self.entries.append(entry)
-        return entry
 
     def last_user_text(self) -> str | None:
         """The most recent user message, if any."""
@@ -122,17 +191,20 @@ class Conversation:
         return None
 
     def rewind_to_last_user(self) -> str | None:
-        """Drop the last user message and everything after it; return its text for resending."""
+        """Step back to just before the last question, keeping it and what followed on their branch; return its text
+        for resending (as it was: a sibling reply; edited: a sibling question)."""
         for index in range(len(self.entries) - 1, -1, -1):
             if self.entries[index].role == "user":
-                text = self.entries[index].content
-                self._cut(index)
-                return text
+                question = self.entries[index]
+                self.others.extend(self.entries[index:])
+                del self.entries[index:]
+                self.retry = question
+                return question.content
         return None
 
     def clear(self) -> None:
-        """Forget every entry."""
-        self._cut(0)
+        """Show no message; every one stays on its branch."""
+        self.show_branch(None)
 
 
 def _without_blocked(entries: list[Entry]) -> list[Entry]:

@@ -102,7 +102,7 @@ def save_checkpoint(store: Store | None, owner: str, conversation: Conversation,
     a failing database). `left`: its page stopped drawing it, so it opens as interrupted unless recorded first."""
     if store is None or conversation.id is None or conversation.unsaved:
         return
-    checkpoint = Checkpoint(len(conversation.entries), text, LEFT if left else writer_id(), time.time())
+    checkpoint = Checkpoint(conversation.size, text, LEFT if left else writer_id(), time.time())
     with contextlib.suppress(ChatError):
         store.write_checkpoint(owner, conversation.id, checkpoint)
 

@@ -60,7 +60,7 @@ class Conversations:
         return conversation_id
 
     def save(self, owner: str, conversation: Conversation, settings: dict | None = None) -> None:
-        """Write what is new in a conversation (and drop what was rewound) in one transaction.
+        """Write the messages new in a conversation and the branch it shows, in one transaction; nothing is deleted.
 
         Raises ChatError(kind="conflict"), writing nothing, when another writer changed the messages since this
         conversation was last saved or loaded.
@@ -71,15 +71,8 @@ class Conversations:
             of_this = messages.c.conversation_id == conversation.id
             if conn.execute(sa.select(sa.func.count()).where(of_this)).scalar() != conversation.stored:
                 raise conflict_error()
-            changes = {"updated_at": time.time()}
-            if conversation.truncate_to is not None:
-                conn.execute(
-                    messages.delete().where(
-                        messages.c.conversation_id == conversation.id, messages.c.position >= conversation.truncate_to
-                    )
-                )
-            start = min(conversation.synced, len(conversation.entries))
-            rows = [_message_row(conversation.id, i, e) for i, e in enumerate(conversation.entries[start:], start)]
+            changes = {"updated_at": time.time(), "active_leaf": conversation.leaf}
+            rows = [_message_row(conversation.id, entry) for entry in conversation.unsaved_messages()]
             if rows:
                 try:
                     conn.execute(messages.insert(), rows)
@@ -88,7 +81,7 @@ class Conversations:
             conn.execute(
                 reply_checkpoints.delete().where(
                     reply_checkpoints.c.conversation_id == conversation.id,
-                    reply_checkpoints.c.position < len(conversation.entries),
+                    reply_checkpoints.c.position < conversation.size,
                 )
             )
             if settings is not None:
@@ -99,7 +92,7 @@ class Conversations:
         conversation.mark_saved()
 
     def load(self, conversation_id: str, owner: str) -> tuple[Summary, Conversation]:
-        """A conversation and its summary, only for its owner.
+        """A conversation and its summary, only for its owner: every branch, read in one query, showing its active leaf.
 
         A reply whose writer ended before it finished (its checkpoint was left behind) comes last, marked
         `interrupted`; it is not saved yet, so the next save writes it as it was shown.
@@ -116,18 +109,14 @@ class Conversations:
             return row, rows, left.first()
 
         row, rows, left = self._run(read)
-        entries = [
-            Entry(
-                r.role, r.content, status=r.status, error=json.loads(r.error) if r.error else None,
-                meta=json.loads(r.meta or "{}"),
-            )
-            for r in rows
-        ]  # fmt: skip
-        conversation = Conversation(entries, id=conversation_id)
+        conversation = Conversation(id=conversation_id, others=[_entry(r) for r in rows])
+        ids = {entry.id for entry in conversation.others}
+        leaf = row.active_leaf if row.active_leaf in ids else None
+        conversation.show_branch(leaf)
         conversation.mark_saved()
         if left is not None:
             left = Checkpoint(left.position, left.content, left.writer, left.updated_at)
-            if left.position == len(entries) and abandoned(left):
+            if left.position == conversation.size and abandoned(left):
                 conversation.add_reply(left.content, "interrupted", meta={"interrupted_at": left.updated_at})
         return _summary(row), conversation
 
@@ -208,13 +197,21 @@ def owned_conversation(conn: Connection, conversation_id: str | None, owner: str
     return row
 
 
-def _message_row(conversation_id: str, position: int, entry: Entry) -> dict:
+def _message_row(conversation_id: str, entry: Entry) -> dict:
     return {
-        "conversation_id": conversation_id, "position": position, "role": entry.role,
+        "conversation_id": conversation_id, "position": entry.position, "id": entry.id, "parent_id": entry.parent,
+        "role": entry.role,
         "content": storable(entry.content),
         "status": entry.status, "error": json.dumps(entry.error) if entry.error else None,
         "meta": json.dumps(entry.meta), "created_at": time.time(),
     }  # fmt: skip
+
+
+def _entry(row) -> Entry:
+    return Entry(
+        row.role, row.content, status=row.status, error=json.loads(row.error) if row.error else None,
+        meta=json.loads(row.meta or "{}"), id=row.id, parent=row.parent_id, position=row.position,
+    )  # fmt: skip
 
 
 def _summary(row) -> Summary:

@@ -80,6 +80,26 @@ def m005_scorecard_runs(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX scorecard_runs_by_owner ON scorecard_runs (owner, created_at)")
 
 
+@migration
+def m006_messages_as_a_tree(conn: Connection) -> None:
+    """Each message gets an id and its parent's, and each conversation its active leaf: a linear conversation
+    becomes one path (each message's parent is the one before it), ending at its last message."""
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN id VARCHAR(64)")
+    conn.exec_driver_sql("ALTER TABLE messages ADD COLUMN parent_id VARCHAR(64)")
+    conn.exec_driver_sql("ALTER TABLE conversations ADD COLUMN active_leaf VARCHAR(64)")
+    conn.exec_driver_sql("UPDATE messages SET id = conversation_id || '.' || CAST(position AS VARCHAR(12))")
+    conn.exec_driver_sql(
+        "UPDATE messages SET parent_id = (SELECT earlier.id FROM messages earlier"
+        " WHERE earlier.conversation_id = messages.conversation_id AND earlier.position < messages.position"
+        " ORDER BY earlier.position DESC LIMIT 1)"
+    )
+    conn.exec_driver_sql(
+        "UPDATE conversations SET active_leaf = (SELECT newest.id FROM messages newest"
+        " WHERE newest.conversation_id = conversations.id ORDER BY newest.position DESC LIMIT 1)"
+    )
+    conn.exec_driver_sql("CREATE UNIQUE INDEX messages_by_id ON messages (conversation_id, id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -94,6 +114,7 @@ conversations = sa.Table(
     sa.Column("settings", sa.Text),
     sa.Column("created_at", sa.Float),
     sa.Column("updated_at", sa.Float),
+    sa.Column("active_leaf", sa.String(64)),
 )
 messages = sa.Table(
     "messages",
@@ -106,7 +127,11 @@ messages = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("meta", sa.Text),
     sa.Column("created_at", sa.Float),
+    sa.Column("id", sa.String(64)),
+    sa.Column("parent_id", sa.String(64)),
 )
+"""A conversation's messages on every branch: `position` numbers them in the order written, `parent_id` links each
+to the one it follows (children are found by query, never listed beside their parent)."""
 reply_checkpoints = sa.Table(
     "reply_checkpoints",
     metadata,

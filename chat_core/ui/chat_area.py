@@ -20,8 +20,9 @@ from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
-from chat_core.ui.transcript import show_conversation, show_latest_first
+from chat_core.ui.transcript import Redraw, show_conversation, show_latest_first
 from chat_core.ui.turn_view import Explain, actions, draft_box, turn
+from chat_core.ui.versions import versions
 
 
 def chat(
@@ -51,8 +52,7 @@ def chat(
         import_box(page)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
     warnings = st.container()
-    if not latest_first:
-        show_conversation(conversation, page=page, thread=thread, explain=explain)
+    transcript = st.container()  # filled once this run knows whether a reply will stream
     # The new turn, the actions and the inspector are drawn above the input box, also where the box is not pinned
     # to the bottom of the window (inside a tab it stands where it is called). Latest first, the new turn takes the
     # place of the latest exchange, so the one it follows does not linger above it while it streams.
@@ -65,6 +65,10 @@ def chat(
     typed = (input_at or st).chat_input("Type a message", key=keys.chat_input(page))
     text = typed if typed is not None else st.session_state.pop(keys.pending(page), None)
     before = len(conversation.entries)
+    busy: Redraw | None = [] if text is not None and text.strip() and settings is not None else None
+    if not latest_first:
+        with transcript:
+            show_conversation(conversation, page=page, thread=thread, explain=explain, busy=busy)
     with newest:
         if text is not None and text.strip():
             if settings is None:
@@ -72,6 +76,8 @@ def chat(
                 st.error("The app's configuration has a problem (see the sidebar); your message is kept below.")
             else:
                 turn(scope, conversation, text, guard, notes)
+    for slot, entry in busy or ():  # the reply is recorded: its versions can be moved between again
+        versions(entry, page=page, thread_name=thread, into=slot)
     if earlier is not None:
         show_latest_first(
             conversation, page=page, thread=thread, newest=newest, earlier=earlier,

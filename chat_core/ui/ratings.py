@@ -17,7 +17,7 @@ RATED_PAGES = ("tutor",)
 
 
 def _saved_position(conversation: Conversation, entry: Entry) -> int | None:
-    position = next((i for i, shown in enumerate(conversation.entries) if shown is entry), None)
+    position = entry.position  # the reply version rated: its place in the order written, on whichever branch
     if position is None or conversation.id is None or position >= conversation.synced:
         return None
     return position

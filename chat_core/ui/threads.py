@@ -90,7 +90,8 @@ def _catch_up() -> None:
 
 
 def resend(page: str, name: str, text: str | None = None) -> None:
-    """Drop the last question and what followed it, and send it again (edited, if text is given)."""
+    """Step back before the last question and send it again: as it was, for a new version of its reply; edited (if
+    text is given), as a new version of the question. The earlier versions stay, to move back to."""
     previous = thread(page, name).rewind_to_last_user()
     if (text or previous) is not None:
         st.session_state[keys.pending(page)] = text if text is not None else previous

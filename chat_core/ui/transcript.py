@@ -16,6 +16,7 @@ from chat_core.ui.folds import fold
 from chat_core.ui.notices import show_error
 from chat_core.ui.ratings import rating
 from chat_core.ui.threads import resend
+from chat_core.ui.versions import versions
 
 
 def message_text(entry: Entry) -> None:
@@ -39,15 +40,29 @@ def reply_status(entry: Entry, *, last: bool, page: str, thread: str) -> None:
     rating(entry, page=page, thread=thread)
 
 
+Redraw = list[tuple[DeltaGenerator, Entry]]
+"""Version controls drawn disabled while a reply streams, to draw again once it is recorded."""
+
+
 def show_entry(
-    entry: Entry, *, last: bool, page: str, thread: str, explain: Callable[[Entry], None] | None = None
+    entry: Entry,
+    *,
+    last: bool,
+    page: str,
+    thread: str,
+    explain: Callable[[Entry], None] | None = None,
+    busy: Redraw | None = None,
 ) -> None:
-    """One saved message, laid out like a reply being streamed; `explain` draws a page's notes under it."""
+    """One saved message, laid out like a reply being streamed; `explain` draws a page's notes under it; with `busy`
+    (a reply is streaming), its version control is drawn disabled and kept there to draw again."""
     # Same layout as a reply being streamed (text, then one status slot), so nothing stale lingers between runs.
     with st.chat_message(entry.role):
         message_text(entry)
         with st.container():
             reply_status(entry, last=last, page=page, thread=thread)
+            slot = versions(entry, page=page, thread_name=thread, busy=busy is not None)
+            if slot is not None and busy is not None:
+                busy.append((slot, entry))
             if explain is not None:
                 explain(entry)
 
@@ -63,9 +78,10 @@ def show_conversation(
     thread: str,
     explain: Callable[[Entry], None] | None = None,
     upto: int | None = None,
+    busy: Redraw | None = None,
 ) -> None:
     """The conversation's latest messages (those before `upto`, if given), with a button that draws earlier ones:
-    a rerun draws what is shown, not the whole conversation."""
+    a rerun draws what is shown, not the whole conversation. `busy`: as for `show_entry`."""
     entries = conversation.entries[:upto]
     start = first_shown([entry.role for entry in entries], _shown(conversation, page, thread))
     if start:
@@ -76,7 +92,7 @@ def show_conversation(
         )  # fmt: skip
     last = len(conversation.entries) - 1
     for index in range(start, len(entries)):
-        show_entry(entries[index], last=index == last, page=page, thread=thread, explain=explain)
+        show_entry(entries[index], last=index == last, page=page, thread=thread, explain=explain, busy=busy)
 
 
 def show_latest_first(

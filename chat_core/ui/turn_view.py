@@ -26,6 +26,7 @@ from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
 from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, point_address_at, resend, saver, send_draft
 from chat_core.ui.transcript import message_text, reply_status
+from chat_core.ui.versions import versions
 
 Explain = Callable[[Entry], None]
 """Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
@@ -77,6 +78,7 @@ def _draw_exchange(
     retracted = []
     with st.chat_message("user"):
         message_text(question)
+        question_versions = versions(question, page=page, thread_name=thread, busy=True)
     with st.chat_message("assistant"):
         body, slot = st.empty(), st.empty()
         slot.button("⏹ Stop", key=keys.page_widget(page, "stop"), help="Stop the reply; what passed the checks stays.")
@@ -105,8 +107,11 @@ def _draw_exchange(
             message_text(entry)
         with slot.container():
             reply_status(entry, last=True, page=page, thread=thread)
+            versions(entry, page=page, thread_name=thread)
             if explain is not None:
                 explain(entry)
+    if question_versions is not None:
+        versions(question, page=page, thread_name=thread, into=question_versions)
 
 
 def _turn_lock() -> threading.Lock:

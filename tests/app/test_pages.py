@@ -76,7 +76,7 @@ def test_an_error_is_shown_and_the_users_message_stays(open_page, scripted_env):
     assert chat_texts(app) == [("user", "Hello?"), ("assistant", "Back again.")]
 
 
-def test_regenerate_replaces_the_last_reply_without_repeating_the_question(open_page, scripted_env):
+def test_regenerate_shows_a_new_reply_without_repeating_the_question(open_page, scripted_env):
     scripted_env.enqueue(Step(text="First answer."), Step(text="Second answer."))
     app = send(open_page("chatbot"), "Tell me a fact.")
     app.button(key="chatbot.regenerate").click().run()
@@ -92,7 +92,7 @@ def test_clear_empties_the_conversation(open_page, scripted_env):
     assert [m["role"] for m in scripted_env.history[-1]["messages"]] == ["system", "user"]
 
 
-def test_edit_and_resend_replaces_the_last_question(open_page, scripted_env):
+def test_edit_and_resend_shows_the_edited_question_and_its_reply(open_page, scripted_env):
     scripted_env.enqueue(Step(text="About cats."), Step(text="About dogs."))
     app = send(open_page("chatbot"), "Tell me about cats")
     edit_box(app).set_value("Tell me about dogs")

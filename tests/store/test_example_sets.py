@@ -103,13 +103,14 @@ def test_the_tally_counts_ups_and_downs_per_example_set_for_the_owner_only(store
     assert store.feedback_tally("visitor:a", page="chatbot") == []
 
 
-def test_feedback_goes_with_its_reply_when_the_conversation_is_rewound_or_deleted(store):
+def test_feedback_stays_with_the_reply_version_rated_when_it_is_regenerated_and_goes_when_deleted(store):
     conversation = tutor_conversation(store)
     store.record_feedback("visitor:a", conversation.id, 1, True, "Python")
     store.record_feedback("visitor:a", conversation.id, 3, False, "Python")
-    conversation.add_user(conversation.rewind_to_last_user() + " again")
-    conversation.add_reply("A2 again", "complete")
+    conversation.add_user(conversation.rewind_to_last_user())
+    again = conversation.add_reply("A2 again", "complete")
     store.save("visitor:a", conversation)
-    assert store.feedback_for("visitor:a", conversation.id) == {1: True}
+    store.record_feedback("visitor:a", conversation.id, again.position, True, "Python")
+    assert store.feedback_for("visitor:a", conversation.id) == {1: True, 3: False, again.position: True}
     store.delete(conversation.id, "visitor:a")
     assert store.feedback_tally("visitor:a") == []

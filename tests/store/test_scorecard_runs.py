@@ -5,7 +5,6 @@ import dataclasses
 
 import pytest
 
-from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.guardrails.runs import COMPLETE, STOPPED, new_run
 from chat_core.guardrails.scorecard import ScoredRow
@@ -79,13 +78,18 @@ def test_a_version_4_database_gains_scorecard_runs_and_keeps_its_conversations(d
         conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (4)")
         for step in MIGRATIONS[:4]:
             step(conn)
+        conn.exec_driver_sql(
+            "INSERT INTO conversations (id, owner, page, thread, title, created_at, updated_at)"
+            f" VALUES ('c-4', '{OWNER}', 'chatbot', 'Helpful assistant', 'Before the upgrade', 1.0, 1.0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO messages (conversation_id, position, role, content, status, created_at)"
+            " VALUES ('c-4', 0, 'user', 'Still here?', 'complete', 1.0)"
+        )
     store = Store(engine)
-    conversation = Conversation(id=store.create(OWNER, "chatbot", "Helpful assistant", "Before the upgrade"))
-    conversation.add_user("Still here?")
-    store.save(OWNER, conversation)
     assert store.schema_version() == 4
-    assert store.migrate() == SCHEMA_VERSION == 5
-    assert [e.content for e in store.load(conversation.id, OWNER)[1].entries] == ["Still here?"]
+    assert store.migrate() == SCHEMA_VERSION
+    assert [e.content for e in store.load("c-4", OWNER)[1].entries] == ["Still here?"]
     run = started_run().measured(ROWS)
     store.save_scorecard_run(OWNER, run)
     assert store.load_scorecard_run(OWNER, run.id) == run

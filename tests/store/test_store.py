@@ -13,7 +13,7 @@ def saved_conversation(store, owner="visitor-a", title="First question", thread=
 
 
 def test_a_new_database_is_migrated_to_the_latest_version(store):
-    assert store.schema_version() == SCHEMA_VERSION == 5
+    assert store.schema_version() == SCHEMA_VERSION == 6
     assert store.migrate() == SCHEMA_VERSION
 
 
@@ -47,7 +47,7 @@ def test_failed_replies_keep_their_error(store):
     assert loaded.entries[1].content == "Hel"
 
 
-def test_a_rewind_removes_the_dropped_messages_from_the_database(store):
+def test_a_rewind_keeps_every_version_in_the_database_and_the_branch_shown_is_reopened(store):
     conversation = saved_conversation(store)
     for text in ("one", "two"):
         conversation.add_user(text)
@@ -58,9 +58,36 @@ def test_a_rewind_removes_the_dropped_messages_from_the_database(store):
     store.save("visitor-a", conversation)
     _, loaded = store.load(conversation.id, "visitor-a")
     assert [e.content for e in loaded.entries] == ["one", "reply one", "two, edited"]
-    conversation.clear()
+    assert [e.content for e in loaded.others] == ["two", "reply two"]
+    assert loaded.version_of(loaded.entries[2]) == (2, 2)
+    loaded.switch(loaded.entries[2], -1)
+    store.save("visitor-a", loaded)
+    assert [e.content for e in store.load(conversation.id, "visitor-a")[1].entries] == [
+        "one", "reply one", "two", "reply two",
+    ]  # fmt: skip
+    loaded.clear()
+    store.save("visitor-a", loaded)
+    reopened = store.load(conversation.id, "visitor-a")[1]
+    assert (reopened.entries, reopened.size) == ([], 5)
+
+
+def test_regenerating_twice_keeps_three_sibling_replies_under_one_question(store):
+    conversation = saved_conversation(store)
+    conversation.add_user("Name a colour.")
+    conversation.add_reply("Red.", "complete")
     store.save("visitor-a", conversation)
-    assert store.load(conversation.id, "visitor-a")[1].entries == []
+    for reply in ("Blue.", "Green."):
+        conversation.add_user(conversation.rewind_to_last_user())
+        conversation.add_reply(reply, "complete")
+        store.save("visitor-a", conversation)
+    _, loaded = store.load(conversation.id, "visitor-a")
+    assert [e.content for e in loaded.entries] == ["Name a colour.", "Green."]
+    assert loaded.version_of(loaded.entries[1]) == (3, 3)
+    assert sorted(e.content for e in loaded.messages()) == ["Blue.", "Green.", "Name a colour.", "Red."]
+    assert loaded.history() == [
+        {"role": "user", "content": "Name a colour."},
+        {"role": "assistant", "content": "Green."},
+    ]
 
 
 def test_conversations_are_listed_newest_first_for_their_owner_only(store):

@@ -1,3 +1,5 @@
+import pytest
+
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 
@@ -24,7 +26,7 @@ def test_a_partial_reply_is_resent_with_its_question():
     assert [m["role"] for m in conversation.history()] == ["user", "assistant"]
 
 
-def test_rewinding_returns_the_last_question_and_drops_what_followed():
+def test_rewinding_returns_the_last_question_and_keeps_what_followed_on_its_branch():
     conversation = Conversation()
     conversation.add_user("one")
     conversation.add_reply("first", "complete")
@@ -33,6 +35,7 @@ def test_rewinding_returns_the_last_question_and_drops_what_followed():
     assert conversation.entries[-1].note.startswith("Stopped")
     assert conversation.rewind_to_last_user() == "two"
     assert [e.content for e in conversation.entries] == ["one", "first"]
+    assert [e.content for e in conversation.messages()] == ["one", "first", "two", "second"]
 
 
 def test_rewinding_an_empty_conversation_gives_nothing():
@@ -51,32 +54,72 @@ def saved(*texts: str) -> Conversation:
     return conversation
 
 
-def test_marking_saved_counts_every_entry_and_clears_a_pending_cut():
-    conversation = saved("Q1", "A1")
+def test_each_message_follows_the_one_before_it_in_the_order_written():
+    conversation = saved("Q1", "A1", "Q2")
+    assert [e.position for e in conversation.entries] == [0, 1, 2]
+    assert [e.parent for e in conversation.entries] == [None, *(e.id for e in conversation.entries[:2])]
+
+
+def test_a_question_asked_again_as_it_was_gets_a_sibling_reply_under_the_same_question():
+    conversation = saved("Q1", "A1", "Q2", "A2")
+    question = conversation.entries[2]
+    conversation.add_user(conversation.rewind_to_last_user())
+    conversation.add_reply("A2, again", "complete")
+    assert conversation.entries[2] is question
+    assert [e.content for e in conversation.entries] == ["Q1", "A1", "Q2", "A2, again"]
+    assert [conversation.version_of(e) for e in conversation.entries] == [(1, 1), (1, 1), (1, 1), (2, 2)]
+    assert [e.content for e in conversation.others] == ["A2"]
+
+
+def test_an_edited_question_is_a_sibling_question_with_its_own_reply():
+    conversation = saved("Q1", "A1", "Q2", "A2")
     conversation.rewind_to_last_user()
-    assert (conversation.synced, conversation.truncate_to, conversation.unsaved) == (0, 0, True)
-    conversation.add_user("Q2")
+    conversation.add_user("Q2, edited")
+    conversation.add_reply("A2 to the edit", "complete")
+    assert [e.content for e in conversation.entries] == ["Q1", "A1", "Q2, edited", "A2 to the edit"]
+    assert conversation.version_of(conversation.entries[2]) == (2, 2)
+    assert conversation.off_path() == 2 and conversation.size == 6
+
+
+def test_switching_shows_the_other_version_and_the_rest_of_its_branch():
+    conversation = saved("Q1", "A1", "Q2", "A2", "Q3", "A3")
+    conversation.rewind_to_last_user()
+    conversation.rewind_to_last_user()
+    conversation.add_user("Q2b")
+    conversation.add_reply("A2b", "complete")
+    conversation.switch(conversation.entries[2], -1)
+    assert [e.content for e in conversation.entries] == ["Q1", "A1", "Q2", "A2", "Q3", "A3"]
+    conversation.switch(conversation.entries[2], +1)
+    assert [e.content for e in conversation.entries] == ["Q1", "A1", "Q2b", "A2b"]
+
+
+def test_a_switch_is_saved_as_the_branch_shown_though_no_message_is_new():
+    conversation = saved("Q1", "A1")
+    conversation.add_user(conversation.rewind_to_last_user())
+    conversation.add_reply("A1b", "complete")
     conversation.mark_saved()
-    assert (conversation.synced, conversation.stored, conversation.truncate_to) == (1, 1, None)
+    conversation.switch(conversation.entries[1], -1)
+    assert conversation.unsaved and conversation.unsaved_messages() == []
+    conversation.mark_saved()
     assert not conversation.unsaved
 
 
-def test_a_rewind_remembers_the_earliest_cut_of_what_the_database_holds():
-    conversation = saved("Q1", "A1", "Q2", "A2")
-    assert conversation.rewind_to_last_user() == "Q2"
-    assert (conversation.synced, conversation.truncate_to) == (2, 2)
-    assert conversation.rewind_to_last_user() == "Q1"
-    assert (conversation.synced, conversation.truncate_to) == (0, 0)
-    conversation.add_user("Q3")
-    assert conversation.rewind_to_last_user() == "Q3"
-    assert (conversation.synced, conversation.truncate_to) == (0, 0), "an unsaved entry leaves the cut alone"
-
-
-def test_a_rewind_of_only_unsaved_entries_cuts_nothing_the_database_holds():
+def test_a_version_past_the_end_is_refused_and_changes_nothing():
     conversation = saved("Q1", "A1")
+    with pytest.raises(ChatError) as caught:
+        conversation.switch(conversation.entries[1], +1)
+    assert caught.value.kind == "tree"
+    assert [e.content for e in conversation.entries] == ["Q1", "A1"]
+
+
+def test_marking_saved_counts_every_message_on_every_branch():
+    conversation = saved("Q1", "A1")
+    conversation.rewind_to_last_user()
+    assert (conversation.synced, conversation.unsaved) == (2, True), "the branch shown changed"
     conversation.add_user("Q2")
-    assert conversation.rewind_to_last_user() == "Q2"
-    assert (conversation.synced, conversation.truncate_to, conversation.unsaved) == (2, None, False)
+    assert [e.content for e in conversation.unsaved_messages()] == ["Q2"]
+    conversation.mark_saved()
+    assert (conversation.synced, conversation.stored, conversation.unsaved) == (3, 3, False)
 
 
 def test_the_last_entry_may_be_the_question_rewound():
@@ -85,18 +128,18 @@ def test_the_last_entry_may_be_the_question_rewound():
     assert [e.content for e in conversation.entries] == ["Q1", "A1"]
 
 
-def test_clearing_cuts_from_the_start():
+def test_clearing_shows_nothing_and_keeps_every_message():
     conversation = saved("Q1", "A1")
     conversation.clear()
-    assert (conversation.entries, conversation.synced, conversation.truncate_to) == ([], 0, 0)
+    assert (conversation.entries, conversation.size, conversation.leaf) == ([], 2, None)
 
 
 def test_forgetting_the_saved_state_makes_the_next_save_write_it_all_anew():
     conversation = saved("Q1", "A1")
     conversation.id = "abc"
     conversation.forget_saved()
-    assert (conversation.id, conversation.synced, conversation.truncate_to, conversation.stored) == (None, 0, None, 0)
-    assert conversation.unsaved
+    assert (conversation.id, conversation.synced, conversation.stored) == (None, 0, 0)
+    assert conversation.unsaved and len(conversation.unsaved_messages()) == 2
 
 
 def test_a_failure_is_an_assistant_entry_with_the_error_and_the_text_so_far():

@@ -1,0 +1,86 @@
+"""Conversations as trees in the page: Regenerate and Edit keep every earlier version, `‹ n/m ›` moves between them,
+and the branch shown is the one the model is sent and the one a reload brings back."""
+
+import os
+
+from streamlit.testing.v1 import AppTest
+
+from chat_core.store import Store, make_engine
+from tests.app.conftest import chat_texts, reopen, send
+from tests.app.test_pages import edit_box
+from tests.support.scripted_server import Step
+
+
+def version_buttons(app: AppTest, label: str) -> list:
+    """The version control's buttons with this accessible name ("Previous version" or "Next version"), top down."""
+    return [button for button in app.button if button.label == label]
+
+
+def counters(app: AppTest) -> list[str]:
+    return [
+        caption.value for caption in app.caption if "/" in caption.value and caption.value.replace("/", "").isdigit()
+    ]
+
+
+def regenerated(open_page, scripted_env) -> AppTest:
+    scripted_env.enqueue(Step(text="First answer."), Step(text="Second answer."))
+    app = send(open_page("chatbot"), "Tell me a fact.")
+    return app.button(key="chatbot.regenerate").click().run()
+
+
+def stored_texts(app: AppTest) -> list[str]:
+    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
+    conversation = app.session_state["chatbot.threads"]["Helpful assistant"]
+    loaded = store.load(conversation.id, f"visitor:{app.session_state['visitor']}")[1]
+    store.engine.dispose()
+    return [entry.content for entry in loaded.messages()]
+
+
+def test_regenerate_adds_a_second_version_of_the_reply_and_keeps_the_first(open_page, scripted_env):
+    app = regenerated(open_page, scripted_env)
+    assert chat_texts(app) == [("user", "Tell me a fact."), ("assistant", "Second answer.")]
+    assert counters(app) == ["2/2"]
+    (previous,), (following,) = version_buttons(app, "Previous version"), version_buttons(app, "Next version")
+    assert (previous.disabled, following.disabled) == (False, True), "at the last version only Previous moves"
+    assert scripted_env.history[0]["messages"] == scripted_env.history[1]["messages"]
+    assert stored_texts(app) == ["Tell me a fact.", "First answer.", "Second answer."]
+
+
+def test_one_version_shows_no_control(open_page, scripted_env):
+    app = send(open_page("chatbot"), "Hello")
+    assert version_buttons(app, "Previous version") == [] and counters(app) == []
+
+
+def test_previous_version_shows_the_first_reply_and_a_reload_comes_back_to_it(open_page, scripted_env):
+    app = regenerated(open_page, scripted_env)
+    version_buttons(app, "Previous version")[0].click().run()
+    assert chat_texts(app) == [("user", "Tell me a fact."), ("assistant", "First answer.")]
+    assert counters(app) == ["1/2"]
+    assert [b.disabled for b in version_buttons(app, "Previous version") + version_buttons(app, "Next version")] == [
+        True, False,
+    ]  # fmt: skip
+    conversation_id = app.session_state["chatbot.threads"]["Helpful assistant"].id
+    for again in (reopen(app, c=conversation_id), reopen(app)):  # the page's address; the thread's latest
+        assert chat_texts(again) == [("user", "Tell me a fact."), ("assistant", "First answer.")]
+        assert counters(again) == ["1/2"]
+        version_buttons(again, "Next version")[0].click().run()
+        assert chat_texts(again)[-1] == ("assistant", "Second answer.")
+        version_buttons(again, "Previous version")[0].click().run()
+
+
+def test_edit_adds_a_sibling_question_and_the_model_is_sent_only_the_branch_shown(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="About cats."), Step(text="About dogs."), Step(text="More on cats."))
+    app = send(open_page("chatbot"), "Tell me about cats")
+    edit_box(app).set_value("Tell me about dogs")
+    app.button(key="chatbot.resend").click().run()
+    assert chat_texts(app) == [("user", "Tell me about dogs"), ("assistant", "About dogs.")]
+    assert counters(app) == ["2/2"], "the question has two versions; its reply one"
+    version_buttons(app, "Previous version")[0].click().run()
+    assert chat_texts(app) == [("user", "Tell me about cats"), ("assistant", "About cats.")]
+    app = send(app, "More?")
+    assert [m["content"] for m in scripted_env.history[-1]["messages"][1:]] == [
+        "Tell me about cats", "About cats.", "More?",
+    ]  # fmt: skip
+    assert sorted(stored_texts(app)) == sorted(
+        ["Tell me about cats", "About cats.", "Tell me about dogs", "About dogs.", "More?", "More on cats."]
+    )
