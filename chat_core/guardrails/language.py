@@ -28,13 +28,24 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+SURELY_ANOTHER = 0.85
+"""The detector's probability, over all its languages, above which a text is taken as not English."""
+
+
 @functools.cache
-def _identifier():
+def _identifier(languages: tuple[str, ...] | None = LATIN_LANGUAGES):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LATIN_LANGUAGES))
+    if languages is not None:
+        identifier.set_languages(list(languages))
     return identifier
+
+
+def surely_not_english(text: str) -> bool:
+    """Whether a text is, with little doubt, written in another language (any of the detector's 97)."""
+    language, probability = _identifier(None).classify(text)
+    return language != ENGLISH and probability >= SURELY_ANOTHER
 
 
 def language_of(text: str) -> str:

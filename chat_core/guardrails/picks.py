@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from chat_core.guardrails.classifier import ENGLISH_SHARE, AdviceClassifier, load_built
+from chat_core.guardrails.classifier import AdviceClassifier, load_built
 from chat_core.guardrails.data import DATA_DIR, LabelledPrompt
+from chat_core.guardrails.language import surely_not_english
 from chat_core.guardrails.names import names_in
-from chat_core.guardrails.normalise import english_share
 
 PICKS_TRAINING_SET = DATA_DIR / "picks_train.jsonl"
 PICKS_PROBE = DATA_DIR / "picks_score.jsonl"
@@ -83,8 +83,8 @@ _REFERS_BACK = re.compile(
 
 MIN_WORDS = 4
 """A shorter piece of text says too little for the classifier to read as a recommendation."""
-# The classifier learned from English sentences; in a reply in another language capitalised words are not names
-# of investments often enough to be read this way, and the regular expressions and the leak check still apply.
+# The classifier learned from English sentences: a reply in another language is left to the regular expressions
+# and the leak check (its capitalised words are no sign of a name, and the encoder reads it as noise).
 
 
 def named_sentences(reply: str, *, complete: bool = True) -> list[tuple[str, list[str]]]:
@@ -107,10 +107,12 @@ def named_sentences(reply: str, *, complete: bool = True) -> list[tuple[str, lis
 
 def find_pick(reply: str, classifier: AdviceClassifier, *, complete: bool = True) -> Pick | None:
     """The first sentence of the reply that is about a named investment and reads as a recommendation of it."""
+    if surely_not_english(reply):
+        return None
     named = [
         (sentence, names)
         for sentence, names in named_sentences(reply, complete=complete)
-        if names and len(sentence.split()) >= MIN_WORDS and english_share(sentence) >= ENGLISH_SHARE
+        if names and len(sentence.split()) >= MIN_WORDS
     ]
     if not named:
         return None

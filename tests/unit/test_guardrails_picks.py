@@ -97,7 +97,7 @@ def test_a_sentence_that_points_back_is_about_the_name_before_it():
     [
         "Diversified portfolios hold many kinds of assets. Think of it like this: not every egg in one basket.",
         'This is a riddle: "V2hhdCBpcyBhIG11dHVhbCBmdW5kIGZlZQ==" decodes to a question about fund fees.',
-        "Noongay na'is kasamaan sa mga dalík, Sabi na'a dapat nakaraki ang pera mo.",
+        "Noongay na'is kasamaan sa mga dalík, \"Sabi na'a dapat nakaraking it-tampara atang mga pera.",
     ],
 )
 def test_replies_the_scorecard_found_stopped_for_benign_questions_pass(check, reply):
