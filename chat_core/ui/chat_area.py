@@ -89,6 +89,7 @@ def chat(
         inspector(
             lambda: st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation),
             history=conversation.history(),
+            branches=conversation.branch_note(),
         )
     address = address_of(page, thread, conversation)
     if address:

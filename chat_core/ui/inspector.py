@@ -70,13 +70,18 @@ def _planned(sent: dict) -> dict:
 
 
 def inspector(
-    view: dict | Callable[[], dict | None] | None, *, history: Sequence[Message] = (), key: str | None = None
+    view: dict | Callable[[], dict | None] | None,
+    *,
+    history: Sequence[Message] = (),
+    key: str | None = None,
+    branches: str | None = None,
 ) -> None:
     """The inspector's expander for one turn's view (or a call that makes it), or how to get one.
 
     `history` is the conversation the request came from (its oldest turns may have been left out); `key` tells
-    apart several inspectors on one page. The contents are drawn only while the expander is open: closed, it costs
-    a rerun next to nothing (the chart, the table and the code are most of a chat page's drawing).
+    apart several inspectors on one page; `branches` says what the conversation holds off the path sent. The
+    contents are drawn only while the expander is open: closed, it costs a rerun next to nothing (the chart, the
+    table and the code are most of a chat page's drawing).
     """
     box = fold("🔍 Request inspector: what the model was sent on the last turn", keys.inspector_open(key))
     if box is None:
@@ -95,6 +100,8 @@ def inspector(
             st.info("Adapted to what this server accepts: " + "; ".join(result["adapted"]) + ".", icon="🔧")
         context_chart(view, history)
         st.markdown(f"**Messages** ({view['prompt_tokens']:,} of {view['token_limit']:,} prompt tokens)")
+        if branches:
+            st.caption(branches)
         rows = [
             {"#": i, "role": m["role"], "tokens": t, "content": m["content"]}
             for i, (m, t) in enumerate(zip(body["messages"], view["message_tokens"], strict=True))

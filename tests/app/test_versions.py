@@ -6,7 +6,7 @@ import os
 from streamlit.testing.v1 import AppTest
 
 from chat_core.store import Store, make_engine
-from tests.app.conftest import chat_texts, reopen, send
+from tests.app.conftest import chat_texts, open_inspector, reopen, send
 from tests.app.test_pages import edit_box
 from tests.support.scripted_server import Step
 
@@ -78,9 +78,17 @@ def test_edit_adds_a_sibling_question_and_the_model_is_sent_only_the_branch_show
     version_buttons(app, "Previous version")[0].click().run()
     assert chat_texts(app) == [("user", "Tell me about cats"), ("assistant", "About cats.")]
     app = send(app, "More?")
+    assert [b.disabled for b in version_buttons(app, "Next version")] == [False], "enabled again once recorded"
     assert [m["content"] for m in scripted_env.history[-1]["messages"][1:]] == [
         "Tell me about cats", "About cats.", "More?",
     ]  # fmt: skip
     assert sorted(stored_texts(app)) == sorted(
         ["Tell me about cats", "About cats.", "Tell me about dogs", "About dogs.", "More?", "More on cats."]
     )
+
+
+def test_the_inspector_says_the_model_is_sent_the_active_path_only(open_page, scripted_env):
+    app = open_inspector(regenerated(open_page, scripted_env))
+    assert "The model is sent the active path only: 2 messages; 1 more exists on other branches." in [
+        caption.value for caption in app.caption
+    ]

@@ -181,3 +181,13 @@ def test_the_model_is_not_resent_an_exchange_a_guardrail_blocked():
 def test_the_whole_history_keeps_the_blocked_exchange_for_checks_and_exports():
     contents = [m["content"] for m in blocked_in_the_middle().history()]
     assert contents[2:4] == ["Which stock should I buy?", "I can't tell you what to buy or sell."]
+
+
+def test_the_branch_note_counts_the_path_sent_and_the_messages_off_it():
+    conversation = saved("Q1", "A1")
+    assert conversation.branch_note() is None, "one branch: nothing to say"
+    conversation.add_user(conversation.rewind_to_last_user())
+    conversation.add_reply("A1b", "complete")
+    assert conversation.branch_note() == (
+        "The model is sent the active path only: 2 messages; 1 more exists on other branches."
+    )

@@ -196,3 +196,73 @@ def test_an_import_counts_as_fixed_exactly_the_messages_its_metadata_says(fixed,
 def test_an_import_without_a_title_or_a_question_is_named_plainly():
     data = json.dumps([{"role": "assistant", "content": "Hello."}]).encode()
     assert parse_import(data).title == "Imported conversation"
+
+
+def branched() -> Snapshot:
+    """Sums with its last reply regenerated twice, then moved back to the first version."""
+    conversation = snapshot().conversation
+    for again in ("6.", ""):
+        conversation.add_user(conversation.rewind_to_last_user())
+        conversation.add_reply(again, "complete" if again else "stopped")
+    conversation.switch(conversation.entries[-1], -2)
+    return Snapshot("Sums", "tutor", "Math", [], conversation, {"model": "m"})
+
+
+def test_a_json_export_holds_every_branch_and_the_branch_shown_as_its_messages():
+    document = json.loads(to_json(branched()))
+    assert [m["content"] for m in document["messages"]] == ["What is 2+2?", "4", "And 3+3?", "6 and"]
+    tree = document["tree"]
+    assert [m["content"] for m in tree["messages"]] == ["What is 2+2?", "4", "And 3+3?", "6 and", "6.", ""]
+    assert tree["active_leaf"] == tree["messages"][3]["id"]
+    assert "tree" not in json.loads(to_json(snapshot())), "a conversation of one branch exports as before"
+
+
+def test_a_json_export_imports_back_with_its_tree_and_active_branch():
+    exported = branched()
+    original = exported.conversation
+    imported = parse_import(to_json(exported).encode()).conversation
+    assert [(e.id, e.parent, e.content, e.status) for e in imported.messages()] == [
+        (e.id, e.parent, e.content, e.status) for e in original.messages()
+    ]
+    assert [e.content for e in imported.entries] == ["What is 2+2?", "4", "And 3+3?", "6 and"]
+    assert imported.version_of(imported.entries[-1]) == (1, 3)
+
+
+def test_markdown_and_python_exports_say_how_many_messages_are_on_other_branches():
+    said = "This is the branch shown; 2 more messages exist on other branches"
+    assert said in to_markdown(branched()) and said in to_python(branched())
+    assert "other branches" not in to_markdown(snapshot())
+
+
+def tree_document(*nodes: dict, leaf: str = "a") -> bytes:
+    messages = [{"role": "user", "content": "Hi"}]
+    return json.dumps({"messages": messages, "tree": {"active_leaf": leaf, "messages": list(nodes)}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (tree_document({"id": "a", "parent": "ghost", "role": "user", "content": "Hi"}), "does not exist"),
+        (
+            tree_document(
+                {"id": "a", "parent": "b", "role": "user", "content": "Hi"},
+                {"id": "b", "parent": "a", "role": "assistant", "content": "Hello"},
+            ),
+            "cycle",
+        ),
+        (
+            tree_document(
+                {"id": "b", "parent": "a", "role": "assistant", "content": "Hello"},
+                {"id": "a", "parent": None, "role": "user", "content": "Hi"},
+            ),
+            "comes before its parent",
+        ),
+        (tree_document({"parent": None, "role": "user", "content": "Hi"}), "needs an id"),
+        (tree_document(), "tree has no list of messages"),
+    ],
+    ids=["missing parent", "cycle", "child before parent", "no id", "empty tree"],
+)
+def test_a_tree_that_cannot_be_followed_is_refused_whole(data, fragment):
+    with pytest.raises(ChatError) as caught:
+        parse_import(data)
+    assert caught.value.kind == "import" and fragment in caught.value.message

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from chat_core.conversation import Conversation
-from chat_core.exports import parse_import
+from chat_core.exports import Snapshot, parse_import, to_json
 from chat_core.prompts import CUSTOM_PERSONA
 from chat_core.saving import (
     NEW_CHAT,
@@ -199,3 +199,19 @@ def test_an_imported_custom_persona_keeps_its_system_prompt(store):
         "Imported",
     )
     assert [e.content for e in conversation.entries] == ["Hi", "Hello"]
+
+
+def test_an_imported_tree_is_stored_with_every_branch_and_opens_on_its_active_one(store):
+    conversation = turn(Conversation(), "Name a colour.")
+    for _ in range(2):
+        conversation.add_user(conversation.rewind_to_last_user())
+        conversation.add_reply(f"Colour {conversation.size}", "complete")
+    conversation.switch(conversation.entries[-1], -1)
+    document = to_json(Snapshot("Colours", "chatbot", "Helpful assistant", [], conversation))
+    conversation_id = save_import(store, OWNER, parse_import(document.encode()), None)
+    _, loaded = store.load(conversation_id, OWNER)
+    assert [e.content for e in loaded.entries] == ["Name a colour.", "Colour 2"]
+    assert sorted(e.content for e in loaded.messages()) == [
+        "Colour 2", "Colour 3", "Name a colour.", "Reply to Name a colour.",
+    ]  # fmt: skip
+    assert loaded.version_of(loaded.entries[-1]) == (2, 3)
