@@ -1,0 +1,131 @@
+"""axe-core on every page and view, on a desktop window and on a phone: no critical or serious violation.
+
+No rule is left out. Moderate and minor findings are in docs/ACCESSIBILITY.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+DEVICES = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+BLOCKING = ("critical", "serious")
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request, browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (a new visitor) sized as a desktop window or a phone."""
+    context = browser.new_context(**DEVICES[request.param])
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT)
+    yield page
+    context.close()
+
+
+def one_turn(page: Page, question: str) -> None:
+    send(page, question)
+    expect(conversation(page)).to_have_count(2, timeout=REPLY_TIMEOUT)
+    expect(conversation(page).last).to_contain_text("scripted server", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+
+
+def tab(name: str) -> Callable[[Page], None]:
+    def open_tab(page: Page) -> None:
+        page.get_by_role("tab", name=name, exact=True).click()
+        wait_until_idle(page)
+
+    return open_tab
+
+
+def guardrail_view(name: str) -> Callable[[Page], None]:
+    def open_view(page: Page) -> None:
+        page.get_by_test_id("stRadio").get_by_text(name, exact=True).click()
+        wait_until_idle(page)
+
+    return open_view
+
+
+def presenter_mode(page: Page) -> None:
+    page.get_by_text("🎤 Presenter mode", exact=True).click()
+    expect(page.get_by_role("button", name="Ask ▶")).to_be_visible(timeout=UI_TIMEOUT)
+    wait_until_idle(page)
+
+
+def sidebar_and_settings(page: Page) -> None:
+    """The sidebar shown (a phone starts with it folded) with the model settings open."""
+    if page.get_by_test_id("stExpandSidebarButton").is_visible():
+        page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("⚙️ Model settings").click()
+    expect(sidebar.get_by_text("Max reply tokens")).to_be_visible(timeout=UI_TIMEOUT)
+    wait_until_idle(page)
+
+
+def inspector_open(page: Page) -> None:
+    inspector = page.get_by_test_id("stExpander").filter(has_text="Request inspector")
+    inspector.get_by_text("Request inspector").click()
+    expect(inspector.get_by_test_id("stCode").first).to_be_visible(timeout=UI_TIMEOUT)
+    wait_until_idle(page)
+
+
+def stay(page: Page) -> None:
+    """The view the page opens on."""
+
+
+VIEWS = {
+    "home": ("", None, stay),
+    "chatbot": ("Chatbot", "What is a persona?", stay),
+    "chatbot-sidebar": ("Chatbot", "What is a persona?", sidebar_and_settings),
+    "chatbot-inspector": ("Chatbot", "What is a persona?", inspector_open),
+    "tutor-chat": ("Tutor", "What does len() do?", stay),
+    "tutor-examples": ("Tutor", "What does len() do?", tab("Examples")),
+    "tutor-side-by-side": ("Tutor", "What does len() do?", tab("Side by side")),
+    "tutor-memory": ("Tutor", "What does len() do?", tab("How memory works")),
+    "guardrail-chat": ("Finance_guardrails", "What is an index fund?", stay),
+    "guardrail-with-and-without": (
+        "Finance_guardrails",
+        "What is an index fund?",
+        guardrail_view("↔️ With and without"),
+    ),
+    "guardrail-scorecard": ("Finance_guardrails", "What is an index fund?", guardrail_view("📊 Red-team scorecard")),
+    "presenter": ("Finance_guardrails", "What is an index fund?", presenter_mode),
+}
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """Each critical or serious axe violation on the page as it is now: rule id, impact, element and help."""
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            found.append(
+                f"{violation['id']} ({violation['impact']}) at {target}: {violation['help']}\n  {node['html']}"
+            )
+    return found
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_no_critical_or_serious_axe_violation(device: Page, scripted_app, scripted, name: str):
+    path, question, open_view = VIEWS[name]
+    if question is None:
+        device.goto(f"{scripted_app}/{path}")
+        expect(device.get_by_role("heading", name="Chat lab")).to_be_visible(timeout=REPLY_TIMEOUT)
+        wait_until_idle(device)
+    else:
+        open_chat(device, f"{scripted_app}/{path}")
+        one_turn(device, question)
+    open_view(device)
+    violations = blocking_violations(device)
+    assert not violations, "\n".join(violations)
