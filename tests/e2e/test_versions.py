@@ -1,6 +1,7 @@
 """Versions in Chromium: regenerate twice, move back to the first reply with the `‹ n/m ›` control, reload, and the
-page still shows it."""
+page still shows it; its JSON export imports back with all three replies."""
 
+import json
 import re
 
 import pytest
@@ -27,7 +28,9 @@ def regenerate(page: Page, expected: str) -> None:
     wait_until_idle(page)
 
 
-def test_regenerate_twice_move_back_to_the_first_reply_and_a_reload_still_shows_it(page: Page, scripted_app, scripted):
+def test_regenerate_twice_move_back_reload_and_a_json_export_imports_back_with_all_three_replies(
+    page: Page, scripted_app, scripted, tmp_path
+):
     scripted.enqueue(Step(text="Red."), Step(text="Blue."), Step(text="Green."))
     open_chat(page, f"{scripted_app}/Chatbot")
     send(page, "Name a colour.")
@@ -49,3 +52,31 @@ def test_regenerate_twice_move_back_to_the_first_reply_and_a_reload_still_shows_
     expect(conversation(page)).to_have_count(2, timeout=REPLY_TIMEOUT)
     expect(last_reply_text(page)).to_have_text("Red.", timeout=REPLY_TIMEOUT)
     expect(conversation(page).last).to_contain_text("1/3", timeout=UI_TIMEOUT)
+    wait_until_idle(page)
+    exported = export_json(page)
+    tree = json.loads(exported.read_text(encoding="utf-8"))["tree"]
+    assert [m["content"] for m in tree["messages"]] == ["Name a colour.", "Red.", "Blue.", "Green."]
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("📥 Import a conversation", exact=True).click()
+    saved_at = page.url
+    upload = tmp_path / "colours.json"
+    upload.write_text(exported.read_text(encoding="utf-8"), encoding="utf-8")
+    sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+    expect(page).not_to_have_url(saved_at, timeout=REPLY_TIMEOUT)  # the import opens as a conversation of its own
+    wait_until_idle(page)
+    expect(last_reply_text(page)).to_have_text("Red.", timeout=REPLY_TIMEOUT)
+    expect(conversation(page).last).to_contain_text("1/3", timeout=UI_TIMEOUT)
+    conversation(page).last.get_by_role("button", name="Next version").click()
+    expect(conversation(page).last).to_contain_text("2/3", timeout=UI_TIMEOUT)
+    expect(last_reply_text(page)).to_have_text("Blue.", timeout=UI_TIMEOUT)
+
+
+def export_json(page: Page):
+    """Download the conversation's JSON export from the sidebar; its path."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Rename, export or delete this conversation").click()
+    button = sidebar.get_by_role("button", name="JSON (messages list)")
+    expect(button).to_be_visible(timeout=UI_TIMEOUT)
+    with page.expect_download(timeout=UI_TIMEOUT) as pressed:
+        button.click()
+    return pressed.value.path()

@@ -1,7 +1,10 @@
 """The store, with the same tests on SQLite and PostgreSQL."""
 
+import time
+
 import pytest
 
+from chat_core.checkpoints import LEFT, Checkpoint
 from chat_core.conversation import Conversation
 from chat_core.errors import ChatError
 from chat_core.store import SCHEMA_VERSION
@@ -142,3 +145,21 @@ def test_search_finds_titles_and_message_text_case_insensitively(store):
 def test_long_first_messages_make_short_titles(store):
     conversation = saved_conversation(store, title="word " * 40)
     assert len(store.load(conversation.id, "visitor-a")[0].title) <= 60
+
+
+def test_a_regenerated_reply_cut_off_by_a_crash_opens_interrupted_beside_the_earlier_version(store):
+    conversation = saved_conversation(store)
+    conversation.add_user("Name a colour.")
+    conversation.add_reply("Red.", "complete")
+    store.save("visitor-a", conversation)
+    conversation.add_user(conversation.rewind_to_last_user())
+    store.save("visitor-a", conversation)  # the turn saves its question before the reply streams
+    store.write_checkpoint("visitor-a", conversation.id, Checkpoint(conversation.size, "Blu", LEFT, time.time()))
+    _, reopened = store.load(conversation.id, "visitor-a")
+    assert [(e.content, e.status) for e in reopened.entries] == [("Name a colour.", "complete"), ("Blu", "interrupted")]
+    assert reopened.version_of(reopened.entries[-1]) == (2, 2)
+    assert [e.content for e in reopened.others] == ["Red."]
+    store.save("visitor-a", reopened)
+    assert [e.content for e in store.load(conversation.id, "visitor-a")[1].messages()] == [
+        "Name a colour.", "Red.", "Blu",
+    ]  # fmt: skip
