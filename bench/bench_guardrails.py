@@ -1,7 +1,8 @@
 """Latency of each guardrail check: p50 and p95 in milliseconds over the scoring set (target: p95 <= 50 ms).
 
 Input checks (rules, classifier) run on every scoring prompt with its earlier turns as history; output checks
-(advice, leak) run on a 600-character reply, as partial text (final=False) and whole (final=True). Each
+(advice, leak) run on a 600-character reply, as partial text (final=False) and whole (final=True), and the advice
+check also on each reply of the picks probe, every one new to it (its names read by the pick classifier). Each
 check is warmed up once, then timed on one thread, as the turn runner calls it.
 
 Run from the project root (after `python -m chat_core.guardrails build`, or the first run builds it):
@@ -22,6 +23,7 @@ from chat_core.checks import CheckInput  # noqa: E402
 from chat_core.guardrails.data import scoring_set  # noqa: E402
 from chat_core.guardrails.input import ClassifierCheck, RuleCheck  # noqa: E402
 from chat_core.guardrails.output import AdviceOutputCheck, LeakOutputCheck  # noqa: E402
+from chat_core.guardrails.picks import PICKS_PROBE, read_sentences  # noqa: E402
 from chat_core.prompts import FINANCE_GUARDRAIL_PROMPT  # noqa: E402
 
 REPLY = (
@@ -62,6 +64,12 @@ def main() -> None:
                 timings.setdefault(f"output {check.name} final={final}", []).append(
                     (time.perf_counter() - started) * 1000
                 )
+    named = AdviceOutputCheck()
+    named(inputs[0], "Apple makes phones.", final=True)
+    for reply in read_sentences(PICKS_PROBE):
+        started = time.perf_counter()
+        named(inputs[0], reply.text, final=True)
+        timings.setdefault("output advice_in_reply, named replies", []).append((time.perf_counter() - started) * 1000)
     print(f"{'check':40s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s}")
     for name, values in timings.items():
         print(f"{name:40s} {len(values):4d} {statistics.median(values):8.2f} {percentile(values, 0.95):8.2f}")
