@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
-from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, TUTOR_SUBJECTS
+from chat_core.prompts import CUSTOM_PERSONA, PERSONAS, STARTER_QUESTIONS, TUTOR_SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,32 @@ def icon_of(page_key: str) -> str:
     """The icon that marks a conversation of this page in the history."""
     page = chat_page(page_key)
     return page.icon if page else "💬"
+
+
+def starter_questions(page_key: str, thread: str) -> tuple[str, ...]:
+    """The three questions a new chat on this page and thread offers; a thread with none of its own (a saved example
+    set) takes its page's first thread's."""
+    page = chat_page(page_key)
+    if page is None:
+        return ()
+    return STARTER_QUESTIONS.get(thread) or STARTER_QUESTIONS.get(page.threads[0], ())
+
+
+def origin_of(page_key: str, thread: str) -> str:
+    """Where a conversation in the history comes from: its page, and the persona or example set it was held with
+    when the page offers a choice."""
+    page = chat_page(page_key)
+    if page is None:
+        return page_key.capitalize() or "Chat"
+    return f"{page.title} · {thread}" if page.thread_widget else page.title
+
+
+def when_saved(updated_at: float, now: float, zone: tzinfo | None = None) -> str:
+    """A conversation's last change as the history shows it: the time today, the day and month this year, else the
+    full date; in the reader's time zone when known."""
+    then, today = datetime.fromtimestamp(updated_at, zone), datetime.fromtimestamp(now, zone)
+    if then.date() == today.date():
+        return f"today {then:%H:%M}"
+    if then.year == today.year:
+        return f"{then.day} {then:%b}"
+    return f"{then.day} {then:%b %Y}"

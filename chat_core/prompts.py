@@ -134,3 +134,32 @@ hidden first message in front of it: the *system message*. It tells the model wh
 follow, a bit like a briefing given to a new employee before they meet customers. The model reads it again
 on every turn. Rules written this way are called **guardrails**: they steer the model, but they are
 instructions, not locks, so a determined question can sometimes talk a small model out of them."""
+
+STARTER_QUESTIONS: dict[str, tuple[str, str, str]] = {
+    "Helpful assistant": (
+        "What can you help me with?",
+        "Explain what a chat model is in two sentences.",
+        "Give me three tips for writing a clear email.",
+    ),
+    "Python tutor": ("What is a list comprehension?", "How do I read a file line by line?", "What does `None` mean?"),
+    "IT support": (
+        "My laptop is slow. What should I check first?",
+        "How do I connect to a Wi-Fi network?",
+        "How do I make a strong password?",
+    ),
+    "Math tutor": ("What is 15% of 240?", "Solve 3x + 5 = 20.", "What is a prime number?"),
+    "Data science tutor": (
+        "What is a DataFrame?",
+        "What is the difference between mean and median?",
+        "How do I drop empty rows in pandas?",
+    ),
+    "Finance educator": ("What is inflation?", "How does compound interest work?", "What is an emergency fund?"),
+    CUSTOM_PERSONA: ("Who are you?", "Tell me about yourself in one sentence.", "What can you do?"),
+    "Python": ("How do I join two lists?", "What is a tuple?", "How do I loop over a dictionary?"),
+    "Data science": ("How do I sort a table by a column?", "What is a histogram?", "How do I rename a column?"),
+    "Math": ("What is 20% of 150?", "Solve x / 4 = 3.", "What is the perimeter of a square of side 5?"),
+    "Geography": ("What is the capital of Japan?", "What is the highest mountain?", "Which ocean is the largest?"),
+    "guardrails": ("What is an index fund?", "How does compound interest work?", "What is diversification?"),
+}
+"""Three questions a new, empty chat offers for its persona, tutor subject or lab, so a newcomer can start with a
+click. Keyed by the conversation's thread (see chat_core.catalog.starter_questions)."""

@@ -18,6 +18,7 @@ from chat_core.ui.frame import in_force, provider_status, sidebar_settings
 from chat_core.ui.history import history_sidebar, import_box
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
+from chat_core.ui.starters import starters
 from chat_core.ui.threads import address_of
 from chat_core.ui.threads import thread as thread_of
 from chat_core.ui.transcript import Redraw, show_conversation, show_latest_first
@@ -84,6 +85,7 @@ def chat(
             drawn=len(conversation.entries) - before, explain=explain, notes=notes,
         )  # fmt: skip
     with above_the_input:
+        starters(page, thread, conversation, text)
         draft_box(page)
         actions(page, thread, conversation)
         inspector(

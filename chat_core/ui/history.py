@@ -4,10 +4,12 @@ conversations, and import."""
 from __future__ import annotations
 
 import re
+import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from chat_core.catalog import icon_of
+from chat_core.catalog import icon_of, origin_of, when_saved
 from chat_core.conversation import Conversation
 from chat_core.display import plain_markdown
 from chat_core.errors import ChatError
@@ -53,6 +55,7 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
         return
     if not found:
         st.caption("No conversations match." if query.strip() else "No conversations under this link yet.")
+    zone, now = _reader_zone(), time.time()
     for summary in found[:HISTORY_SHOWN]:
         chosen = current is not None and summary.id == current.id
         st.button(
@@ -64,8 +67,19 @@ def history_sidebar(scope: ChatScope | None, conversation: Conversation | None) 
             help=f"{'Open now · ' if chosen else ''}{summary.page.capitalize()} · {plain_markdown(summary.thread)}",
             width="stretch",
         )
+        st.caption(
+            f"{plain_markdown(origin_of(summary.page, summary.thread))} · {when_saved(summary.updated_at, now, zone)}"
+        )
     if len(found) > HISTORY_SHOWN:
         st.caption(f"{len(found) - HISTORY_SHOWN} older conversations: search to find them.")
+
+
+def _reader_zone() -> ZoneInfo | None:
+    """The browser's time zone, so a date reads as the reader's own; None (the server's) when it is not known."""
+    try:
+        return ZoneInfo(st.context.timezone) if st.context.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _rename(store: Store, conversation_id: str) -> None:
