@@ -42,7 +42,10 @@ ADVICE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "an allocation of your money",
             # The verb must govern the money ("put 60% in", "split your savings 70/30 ... 30%"), not a rate:
             # "keep inflation at 2%" is a central bank's target, not an allocation.
-            r"(?i:\b(?:put|invest|allocate|place|move|keep|hold)\s+(?:about\s+|around\s+|roughly\s+)?\d{1,3}(?:\.\d+)?\s?%|"
+            # A share of the money going somewhere ("put 60% in", "invest 70% of your savings into"), not a rate
+            # ("invest at 2% interest a year").
+            r"(?i:\b(?:put|invest|allocate|place|move|keep|hold)\s+(?:about\s+|around\s+|roughly\s+)?\d{1,3}(?:\.\d+)?\s?%"
+            r"\s+(?:of\s+(?:your|the|my)\s+\w+\s+)?(?:in|into|to|on|towards?)\b|"
             r"\b(?:put|invest|allocate|place|move|keep|hold|split)\b[^.\n]{0,40}?\b(?:your|my)\s+(?:money|savings|portfolio|"
             r"funds|cash|salary|paycheck)\b[^.\n]{0,30}?\d{1,3}(?:\.\d+)?\s?%|"
             r"\b\d{1,3}(?:\.\d+)?\s?%\s+(?:of\s+(?:your|the)\s+(?:money|savings|portfolio|funds?)\s+)?(?:in|into|to)\s+"

@@ -83,3 +83,11 @@ def test_a_rate_or_a_target_is_not_an_allocation(reply):
 @pytest.mark.parametrize("reply", ["Put 70% of your savings in QQQ.", "Split your money so 40% goes to bonds."])
 def test_an_allocation_of_the_readers_money_is_advice(reply):
     assert find_advice(reply)[0] == "an allocation of your money"
+
+
+def test_a_rate_of_interest_in_a_worked_example_is_not_an_allocation():
+    reply = (
+        "Here's how it works: when you own a bond with a 30-year maturity period, such as $1,000. If you make the "
+        "first choice of investing $1,000 and invest 2% interest each year, the interest earns interest too."
+    )
+    assert find_advice(reply) is None
