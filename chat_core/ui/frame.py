@@ -38,6 +38,7 @@ READABLE_TEXT = """<style>
 .stApp [data-testid="stCode"] .token:is(.important, .deleted) { color: #b91c1c; }
 .stApp [data-testid="stCode"] .token.url { color: #6b21a8; }
 .stApp [data-testid="stCode"] code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+.stApp [data-testid="stJson"] .variable-value div { color: #243447 !important; }
 </style>"""
 """Text that passes WCAG AA contrast (axe's color-contrast rule), on a phone in sunlight or a projector at the back
 of a room. Captions less faded than Streamlit's (text at 60% opacity, 3.9:1 on white): at 75% they are 6:1 on
@@ -45,7 +46,9 @@ white and on the sidebar's grey, and still take the colour of the box they stand
 shades of Streamlit's colours (its green strings were 2.8:1 on the code's background; these are 4.7:1 or more).
 Code wraps instead of scrolling sideways (its copy button copies it as it is): a sideways-scrolling box that takes
 no keyboard focus cannot be scrolled without a pointer (axe's scrollable-region-focusable), and Streamlit's takes
-none (its code element's own style says not to wrap, hence !important)."""
+none (its code element's own style says not to wrap, hence !important). The JSON viewer's values (the inspector's
+request and result) in one dark colour: its own pale blue and teal (3.7:1 and 3.1:1 on white) are set on each element,
+hence !important."""
 
 
 def current_settings(settings: Settings) -> Settings:
