@@ -94,7 +94,11 @@ def test_a_blocked_question_explains_the_layer_the_score_and_the_closest_example
 def test_side_by_side_answers_in_both_columns(lab: Page, scripted):
     scripted.enqueue(Step(text="Buy Tesla shares now.", chunks=4, delay=0.2))
     view(lab, "↔️ With and without")
-    lab.get_by_label("Ask both the same question").fill(BLUNT)
+    question = lab.get_by_label("Ask both the same question")
+    expect(question).to_be_visible(timeout=UI_TIMEOUT)  # the view's run has drawn its form: a later rerun
+    wait_until_idle(lab)  # would clear what is typed before Ask both sends it
+    question.fill(BLUNT)
+    expect(question).to_have_value(BLUNT)
     lab.get_by_role("button", name="Ask both").click()
     columns = lab.get_by_test_id("stColumn").filter(has_text="guardrails")
     expect(columns.filter(has_text="Without guardrails")).to_contain_text(
