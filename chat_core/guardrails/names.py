@@ -91,7 +91,7 @@ def listed_companies() -> frozenset[str]:
         whole |= {stock["name"].strip(), short}
         first = short.split()[0].strip(",.") if short.split() else ""
         firsts[first] = firsts.get(first, 0) + 1
-    known = _known_words()
+    known = _vocabulary()
     unique_firsts = {
         word for word, count in firsts.items() if count == 1 and len(word) >= 4 and word.lower() not in known
     }
@@ -109,10 +109,6 @@ def _vocabulary() -> dict[str, int]:
     from chat_core.guardrails.minilm import shared_model
 
     return {word: index for word, index in shared_model().tokenizer.get_vocab().items() if word.isalpha()}
-
-
-def _known_words() -> frozenset[str]:
-    return frozenset(_vocabulary())
 
 
 def common_word(word: str) -> bool:
