@@ -100,6 +100,12 @@ def m006_messages_as_a_tree(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE UNIQUE INDEX messages_by_id ON messages (conversation_id, id)")
 
 
+@migration
+def m007_conversation_origin(conn: Connection) -> None:
+    """A conversation continued from another's message records where it came from (JSON; NULL for the rest)."""
+    conn.exec_driver_sql("ALTER TABLE conversations ADD COLUMN origin TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -115,6 +121,7 @@ conversations = sa.Table(
     sa.Column("created_at", sa.Float),
     sa.Column("updated_at", sa.Float),
     sa.Column("active_leaf", sa.String(64)),
+    sa.Column("origin", sa.Text),
 )
 messages = sa.Table(
     "messages",
