@@ -4,11 +4,13 @@ shown, with every other version kept."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chat_core import tree
 from chat_core.errors import ChatError
 from chat_core.messages import Message
+from chat_core.tree import tree_error
 
 STATUS_NOTES = {
     "complete": "",
@@ -68,6 +70,8 @@ class Conversation:
     stored: int = 0
     others: list[Entry] = field(default_factory=list)
     saved_leaf: str | None = None
+    origin: dict | None = None
+    """Where a conversation continued from another's message came from: its `conversation`, `message` and `title`."""
     retry: Entry | None = field(default=None, repr=False)
     """A question rewound for Regenerate: asked again as it was, it is the same question with a new reply."""
     _versions: tuple[int, dict] = field(default=(-1, {}), repr=False)
@@ -120,6 +124,32 @@ class Conversation:
         """Everything shown is now in the database."""
         self.synced = self.stored = self.size
         self.saved_leaf = self.leaf
+
+    def take_in(self, written: Sequence[Entry]) -> int:
+        """Make room for what another tab wrote meanwhile (`written`: every message the database holds): its messages
+        join the other branches and this tab's unsaved ones are numbered after them, so the two tabs' turns become
+        sibling branches of one conversation, with this tab's still shown. Returns how many messages it took in."""
+        known = {entry.id for entry in self.messages()}
+        mine = self.unsaved_messages()
+        theirs = [entry for entry in written if entry.id not in known]
+        self.others.extend(theirs)
+        for position, entry in enumerate(mine, start=len(written)):
+            entry.position = position
+        self.synced = self.stored = len(written)
+        return len(theirs)
+
+    def continued_from(self, entry: Entry, title: str) -> tuple[Conversation, str | None]:
+        """A new conversation holding copies of the path shown up to a message, recording where it came from. From a
+        reply, the path ends with it; from a question, the path ends before it and its text is returned, to ask it
+        there again."""
+        if entry not in self.entries:
+            raise tree_error("That message is not on the branch shown.")
+        question = entry.content if entry.role == "user" else None
+        upto = self.entries.index(entry) + (question is None)
+        copies = [
+            Entry(e.role, e.content, status=e.status, error=e.error, meta=dict(e.meta)) for e in self.entries[:upto]
+        ]
+        return Conversation(copies, origin={"conversation": self.id, "message": entry.id, "title": title}), question
 
     def forget_saved(self) -> None:
         """Treat the conversation as never saved, so the next save writes all of it under a new id."""

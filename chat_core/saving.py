@@ -15,10 +15,12 @@ from chat_core.exports import Imported, Snapshot
 from chat_core.messages import Example, example_messages, system_message
 from chat_core.prompts import CUSTOM_PERSONA, PERSONAS
 from chat_core.settings import Settings
-from chat_core.store import Store, title_from
+from chat_core.store import Store, conflict_error, title_from
 
 LOCAL_EXPORT_URL = "http://127.0.0.1:8000/v1"
 """The address an exported script uses for the embedded model (its real port changes on every start)."""
+JOIN_ATTEMPTS = 3
+"""How many times a save that met another tab's turns is retried beside them before it is reported."""
 NEW_CHAT = "new"
 """The `c=` value of a page whose conversation was cleared: a reload starts it empty again."""
 
@@ -64,8 +66,10 @@ def page_address(conversation: Conversation, cleared: bool) -> str | None:
     return NEW_CHAT if cleared else None
 
 
-def first_user_text(conversation: Conversation) -> str:
-    """What a new conversation is titled after: its first question."""
+def new_title(conversation: Conversation) -> str:
+    """What a new conversation is titled after: its first question; a continued one, its origin's title, marked."""
+    if conversation.origin:
+        return f"{title_from(conversation.origin['title'], 48)} (continued)"
     return next((e.content for e in conversation.entries if e.role == "user"), "New chat")
 
 
@@ -77,8 +81,8 @@ def save_conversation(
     Makes no Streamlit call, so it can run at the end of a reply whose page has moved on. `scope` is None when
     only an existing conversation's missed messages are written. A conversation deleted elsewhere ("not found")
     is forgotten by id so the next save writes it again as a new one; after an outage, it stays unsaved and the
-    next save catches up. When another tab wrote to it first, this tab's version continues as a new conversation
-    (a branch), so nobody's turns are lost.
+    next save catches up. When another tab wrote to it first, this tab's turns are saved beside its as sibling
+    branches of the same conversation, so nobody's turns are lost.
     """
     new = conversation.id is None
     if store is None or not conversation.unsaved or (new and (scope is None or not conversation.entries)):
@@ -86,13 +90,14 @@ def save_conversation(
     remembered = scope.remembered() if scope else None
     try:
         if new:
-            conversation.id = store.create(owner, scope.page, scope.thread, first_user_text(conversation), remembered)
+            title = new_title(conversation)
+            conversation.id = store.create(owner, scope.page, scope.thread, title, remembered, conversation.origin)
         store.save(owner, conversation, remembered)
     except ChatError as error:
         if error.kind == "not_found":
             conversation.forget_saved()
         if error.kind == "conflict":
-            return _branch(store, owner, conversation, remembered)
+            return _join(store, owner, conversation, remembered)
         return error
     return None
 
@@ -107,27 +112,26 @@ def save_checkpoint(store: Store | None, owner: str, conversation: Conversation,
         store.write_checkpoint(owner, conversation.id, checkpoint)
 
 
-def _branch(store: Store, owner: str, conversation: Conversation, remembered: dict | None) -> ChatError:
-    """Save this tab's version of a conversation another tab changed as a new conversation, and say so."""
-    try:
-        original, _ = store.load(conversation.id, owner)
-        title = branch_title(original.title)
-        conversation.forget_saved()
-        conversation.id = store.create(owner, original.page, original.thread, title, remembered or original.settings)
-        store.save(owner, conversation)
-    except ChatError as error:
-        return error
-    return ChatError(
-        f"Another tab added to “{original.title}” meanwhile, so this tab's messages continue as a new "
-        f"conversation, “{title}”.",
-        "Both are in the history; nothing was lost.",
-        kind="conflict",
-    )
-
-
-def branch_title(title: str) -> str:
-    """The title of a branch: the original's, marked."""
-    return f"{title_from(title, 48)} (branch)"
+def _join(store: Store, owner: str, conversation: Conversation, remembered: dict | None) -> ChatError:
+    """Save this tab's turns beside those another tab wrote meanwhile, as sibling branches of the same conversation,
+    and say so; a writer that keeps winning the race is retried a few times, then reported."""
+    for _ in range(JOIN_ATTEMPTS):
+        try:
+            _, stored = store.load(conversation.id, owner)
+            written = [entry for entry in stored.messages() if entry.position < stored.synced]
+            conversation.take_in(written)
+            store.save(owner, conversation, remembered)
+        except ChatError as error:
+            if error.kind == "conflict":
+                continue
+            return error
+        return ChatError(
+            "Another tab added to this conversation meanwhile: your messages continue beside its as another branch "
+            "of the same conversation.",
+            "Use ‹ › under the first message where they part to see the other tab's; nothing was lost.",
+            kind="conflict",
+        )
+    return conflict_error()
 
 
 def catch_up(store: Store | None, owner: str, threads: Mapping[str, Mapping[str, Conversation]]) -> list[ChatError]:

@@ -28,6 +28,8 @@ class Summary:
     thread: str
     settings: dict
     updated_at: float
+    origin: dict | None = None
+    """Where a continued conversation came from (`Conversation.origin`)."""
 
 
 def conflict_error() -> ChatError:
@@ -48,13 +50,16 @@ def title_from(text: str, limit: int = 60) -> str:
 class Conversations:
     """The store's conversations (a part of `Store`)."""
 
-    def create(self, owner: str, page: str, thread: str, title: str, settings: dict | None = None) -> str:
-        """A new, empty conversation; returns its unguessable id."""
+    def create(
+        self, owner: str, page: str, thread: str, title: str, settings: dict | None = None, origin: dict | None = None
+    ) -> str:
+        """A new, empty conversation (continued from `origin`, if given); returns its unguessable id."""
         conversation_id = str(uuid.uuid4())
         now = time.time()
         row = {
             "id": conversation_id, "owner": owner, "page": page, "thread": thread, "title": title_from(title),
             "settings": json.dumps(settings or {}), "created_at": now, "updated_at": now,
+            "origin": json.dumps(origin) if origin else None,
         }  # fmt: skip
         self._run(lambda conn: conn.execute(conversations.insert().values(**row)))
         return conversation_id
@@ -109,7 +114,8 @@ class Conversations:
             return row, rows, left.first()
 
         row, rows, left = self._run(read)
-        conversation = Conversation(id=conversation_id, others=[_entry(r) for r in rows])
+        summary = _summary(row)
+        conversation = Conversation(id=conversation_id, others=[_entry(r) for r in rows], origin=summary.origin)
         ids = {entry.id for entry in conversation.others}
         leaf = row.active_leaf if row.active_leaf in ids else None
         conversation.show_branch(leaf)
@@ -118,7 +124,7 @@ class Conversations:
             left = Checkpoint(left.position, left.content, left.writer, left.updated_at)
             if left.position == conversation.size and abandoned(left):
                 conversation.add_reply(left.content, "interrupted", meta={"interrupted_at": left.updated_at})
-        return _summary(row), conversation
+        return summary, conversation
 
     def write_checkpoint(self, owner: str, conversation_id: str, checkpoint: Checkpoint) -> None:
         """Keep a streaming reply's text so far beside the conversation (replaced by the finished reply)."""
@@ -155,6 +161,10 @@ class Conversations:
             )
         query = query.order_by(conversations.c.updated_at.desc()).limit(limit)
         return [_summary(row) for row in self._run(lambda conn: conn.execute(query).all())]
+
+    def title(self, conversation_id: str, owner: str) -> str:
+        """A conversation's title, only for its owner."""
+        return self._run(lambda conn: owned_conversation(conn, conversation_id, owner)).title
 
     def rename(self, conversation_id: str, owner: str, title: str) -> None:
         """Give a conversation a new title."""
@@ -215,7 +225,8 @@ def _entry(row) -> Entry:
 
 
 def _summary(row) -> Summary:
-    return Summary(row.id, row.title, row.page, row.thread, json.loads(row.settings or "{}"), row.updated_at)
+    origin = json.loads(row.origin) if row.origin else None
+    return Summary(row.id, row.title, row.page, row.thread, json.loads(row.settings or "{}"), row.updated_at, origin)
 
 
 def _escape_like(text: str) -> str:

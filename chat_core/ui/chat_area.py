@@ -19,11 +19,11 @@ from chat_core.ui.history import history_sidebar, import_box
 from chat_core.ui.inspector import inspector, rebuilt_view
 from chat_core.ui.notices import storage_warning
 from chat_core.ui.starters import starters
-from chat_core.ui.threads import address_of
+from chat_core.ui.threads import address_of, save
 from chat_core.ui.threads import thread as thread_of
 from chat_core.ui.transcript import Redraw, show_conversation, show_latest_first
 from chat_core.ui.turn_view import Explain, actions, draft_box, turn
-from chat_core.ui.versions import versions
+from chat_core.ui.versions import origin_note, versions
 
 
 def chat(
@@ -52,7 +52,10 @@ def chat(
         your_link()
         import_box(page)
     scope = ChatScope(page, thread, system, tuple(examples), in_force(settings, conversation))
+    if conversation.origin and conversation.id is None and conversation.entries:  # just continued: keep it at once
+        save(scope, conversation)
     warnings = st.container()
+    origin_note(conversation)
     transcript = st.container()  # filled once this run knows whether a reply will stream
     # The new turn, the actions and the inspector are drawn above the input box, also where the box is not pinned
     # to the bottom of the window (inside a tab it stands where it is called). Latest first, the new turn takes the

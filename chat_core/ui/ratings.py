@@ -27,25 +27,25 @@ def _record(conversation_id: str, position: int, example_set: str) -> None:
     store = storage()
     if store is None:
         return
-    value = thumbs_up_from(st.session_state.get(keys.feedback(conversation_id, position)))
+    chosen = st.session_state.get(keys.feedback(conversation_id, position))
+    _given(conversation_id)[position] = chosen
     try:
-        store.record_feedback(owner(), conversation_id, position, value, example_set=example_set)
+        store.record_feedback(owner(), conversation_id, position, thumbs_up_from(chosen), example_set=example_set)
     except ChatError as error:
         notice(error)
 
 
-def _stored_thumbs(conversation_id: str) -> None:
-    loaded = st.session_state.setdefault(keys.TUTOR_FEEDBACK_LOADED, set())
-    store = storage()
-    if conversation_id in loaded or store is None:
-        return
-    loaded.add(conversation_id)
-    try:
-        given = store.feedback_for(owner(), conversation_id)
-    except ChatError:
-        return
-    for position, thumbs_up in given.items():
-        st.session_state.setdefault(keys.feedback(conversation_id, position), widget_value_from(thumbs_up))
+def _given(conversation_id: str) -> dict[int, int | None]:
+    """The thumbs given in a conversation, by reply position: from the database on first use, then as chosen."""
+    ratings = st.session_state.setdefault(keys.TUTOR_RATINGS, {})
+    if conversation_id not in ratings:
+        store = storage()
+        try:
+            stored = store.feedback_for(owner(), conversation_id) if store is not None else {}
+        except ChatError:
+            stored = {}
+        ratings[conversation_id] = {position: widget_value_from(up) for position, up in stored.items()}
+    return ratings[conversation_id]
 
 
 def rating(entry: Entry, *, page: str, thread: str) -> None:
@@ -56,8 +56,10 @@ def rating(entry: Entry, *, page: str, thread: str) -> None:
     position = None if conversation is None else _saved_position(conversation, entry)
     if position is None:
         return
-    _stored_thumbs(conversation.id)
+    key = keys.feedback(conversation.id, position)
+    if key not in st.session_state:  # a reply version shown again: its widget was forgotten while hidden
+        st.session_state[key] = _given(conversation.id).get(position)
     st.feedback(
-        "thumbs", key=keys.feedback(conversation.id, position), on_change=_record,
+        "thumbs", key=key, on_change=_record,
         args=(conversation.id, position, thread),
     )  # fmt: skip

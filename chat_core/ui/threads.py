@@ -57,7 +57,7 @@ def saver(scope: ChatScope | None) -> Callable[[Conversation], ChatError | None]
 
     def write(conversation: Conversation) -> ChatError | None:
         problem = save_conversation(store, who, conversation, scope)
-        if problem is not None and problem.kind == "conflict":  # saved, as a branch: say so once, at the top
+        if problem is not None and problem.kind == "conflict":  # saved beside the other tab's: say so once
             state[keys.NOTICE] = problem
             return None
         return problem

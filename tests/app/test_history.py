@@ -263,7 +263,7 @@ def test_after_a_reload_each_persona_reopens_its_latest_conversation(open_page, 
     assert chat_texts(again)[0] == ("user", "My printer is broken")
 
 
-def test_two_tabs_on_one_conversation_both_keep_their_turns(open_page, scripted_env):
+def test_two_tabs_on_one_conversation_continue_it_as_sibling_branches(open_page, scripted_env):
     tab_a = send(open_page("chatbot"), "Start")
     shared = tab_a.session_state["chatbot.threads"]["Helpful assistant"].id
     tab_b = reopen(tab_a, c=shared)
@@ -273,13 +273,13 @@ def test_two_tabs_on_one_conversation_both_keep_their_turns(open_page, scripted_
     tab_b = send(tab_b, "Cherry?")
     assert not any("cannot be reached" in text for text in alerts(tab_a.warning) + alerts(tab_b.warning))
     store, owner = app_store(), owner_of(tab_a)
-    branch = tab_b.session_state["chatbot.threads"]["Helpful assistant"].id
-    assert branch != shared and tab_b.query_params["c"] == branch
-    assert [e.content for e in store.load(shared, owner)[1].entries if e.role == "user"] == ["Start", "Apple?"]
-    assert [e.content for e in store.load(branch, owner)[1].entries if e.role == "user"] == [
-        "Start", "Banana?", "Cherry?",
-    ]  # fmt: skip
-    assert sorted(s.title for s in store.list(owner)) == ["Start", "Start (branch)"]
+    assert tab_b.session_state["chatbot.threads"]["Helpful assistant"].id == shared == tab_b.query_params["c"]
+    _, saved = store.load(shared, owner)
+    assert [e.content for e in saved.entries if e.role == "user"] == ["Start", "Banana?", "Cherry?"]
+    assert {e.content for e in saved.messages() if e.role == "user"} == {"Start", "Apple?", "Banana?", "Cherry?"}
+    assert [s.title for s in store.list(owner)] == ["Start"]
+    tab_b.button(key=next(b.key for b in tab_b.button if b.key and b.key.endswith(".previous"))).click().run()
+    assert [text for role, text in chat_texts(tab_b) if role == "user"] == ["Start", "Apple?"]
 
 
 @pytest.mark.parametrize("button", ["chatbot.clear", "history.new"])

@@ -92,3 +92,65 @@ def test_the_inspector_says_the_model_is_sent_the_active_path_only(open_page, sc
     assert "The model is sent the active path only: 2 messages; 1 more exists on other branches." in [
         caption.value for caption in app.caption
     ]
+
+
+def continue_buttons(app: AppTest) -> list:
+    return [button for button in app.button if button.label == "Continue from here in a new conversation"]
+
+
+def test_continue_from_a_reply_starts_a_new_conversation_that_records_its_origin(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Paris."), Step(text="Rome."), Step(text="Madrid."))
+    app = send(send(open_page("chatbot"), "Capital of France?"), "Capital of Italy?")
+    original = app.session_state["chatbot.threads"]["Helpful assistant"].id
+    assert len(continue_buttons(app)) == 4, "one under every message"
+    continue_buttons(app)[1].click().run()
+    assert chat_texts(app) == [("user", "Capital of France?"), ("assistant", "Paris.")]
+    continued = app.session_state["chatbot.threads"]["Helpful assistant"]
+    assert continued.id not in (None, original) and app.query_params["c"] == continued.id
+    assert "Continued from “Capital of France?”." in [caption.value for caption in app.caption]
+    app = send(app, "Capital of Spain?")
+    assert [m["content"] for m in scripted_env.history[-1]["messages"][1:]] == [
+        "Capital of France?", "Paris.", "Capital of Spain?",
+    ]  # fmt: skip
+    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
+    owner = f"visitor:{app.session_state['visitor']}"
+    summary, saved = store.load(continued.id, owner)
+    assert summary.title == "Capital of France? (continued)"
+    assert summary.origin["conversation"] == original
+    assert len(store.load(original, owner)[1].entries) == 4, "the original is untouched"
+    store.engine.dispose()
+    again = reopen(app, c=continued.id)
+    assert chat_texts(again)[-1] == ("assistant", "Madrid.")
+    again.button(key=f"origin.{original}").click().run()
+    assert [text for _, text in chat_texts(again)][-1] == "Rome."
+
+
+def test_continue_from_a_question_asks_it_again_in_the_new_conversation(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="First."), Step(text="Second."), Step(text="Again."))
+    app = send(send(open_page("chatbot"), "One?"), "Two?")
+    continue_buttons(app)[2].click().run()
+    assert chat_texts(app) == [("user", "One?"), ("assistant", "First."), ("user", "Two?"), ("assistant", "Again.")]
+    assert app.session_state["chatbot.threads"]["Helpful assistant"].origin is not None
+
+
+def test_the_tutors_ratings_stay_with_the_reply_version_rated(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="Use sorted()."), Step(text="Use list.sort()."))
+    app = send(open_page("tutor"), "How do I sort?")
+    app = app.feedback[0].set_value(1).run()
+    app = app.button(key="tutor.regenerate").click().run()
+    assert chat_texts(app)[-1] == ("assistant", "Use list.sort().") and [t.value for t in app.feedback] == [None]
+    version_buttons(app, "Previous version")[0].click().run()
+    assert chat_texts(app)[-1] == ("assistant", "Use sorted().") and [t.value for t in app.feedback] == [1]
+
+
+def test_the_guardrail_labs_regenerate_and_edit_keep_every_version(open_page, scripted_env):
+    scripted_env.enqueue(Step(text="An index fund holds many shares."), Step(text="It spreads risk."))
+    app = send(open_page("finance"), "What is an index fund?")
+    app = app.button(key="finance.regenerate").click().run()
+    assert counters(app) == ["2/2"]
+    edit_box(app).set_value("What is a bond?")
+    app = app.button(key="finance.resend").click().run()
+    assert counters(app) == ["2/2"] and chat_texts(app)[0] == ("user", "What is a bond?")
+    version_buttons(app, "Previous version")[0].click().run()
+    assert chat_texts(app) == [("user", "What is an index fund?"), ("assistant", "It spreads risk.")]
+    assert counters(app) == ["1/2", "2/2"]

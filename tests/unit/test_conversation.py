@@ -191,3 +191,51 @@ def test_the_branch_note_counts_the_path_sent_and_the_messages_off_it():
     assert conversation.branch_note() == (
         "The model is sent the active path only: 2 messages; 1 more exists on other branches."
     )
+
+
+def two_turns() -> Conversation:
+    conversation = Conversation(id="original")
+    for question in ("One?", "Two?"):
+        conversation.add_user(question)
+        conversation.add_reply(f"Reply to {question}", "complete")
+    return conversation
+
+
+def test_continuing_from_a_reply_copies_the_path_up_to_it_and_records_where_it_came_from():
+    original = two_turns()
+    continued, question = original.continued_from(original.entries[1], "Numbers")
+    assert question is None
+    assert [e.content for e in continued.entries] == ["One?", "Reply to One?"]
+    assert continued.origin == {"conversation": "original", "message": original.entries[1].id, "title": "Numbers"}
+    assert continued.id is None and continued.unsaved
+    assert {e.id for e in continued.entries}.isdisjoint(e.id for e in original.entries)
+    assert original.size == 4, "the original is untouched"
+
+
+def test_continuing_from_a_question_copies_the_path_before_it_and_returns_the_question():
+    original = two_turns()
+    continued, question = original.continued_from(original.entries[2], "Numbers")
+    assert question == "Two?" and [e.content for e in continued.entries] == ["One?", "Reply to One?"]
+
+
+def test_continuing_from_a_message_off_the_branch_shown_is_refused():
+    original = two_turns()
+    original.rewind_to_last_user()
+    with pytest.raises(ChatError, match="not on the branch shown"):
+        original.continued_from(original.others[0], "Numbers")
+
+
+def test_taking_in_another_tabs_messages_numbers_this_tabs_unsaved_ones_after_them():
+    saved = two_turns()
+    saved.mark_saved()
+    other_tab = Conversation(id="original", others=[*saved.messages()])
+    other_tab.show_branch(saved.entries[1].id)
+    other_tab.mark_saved()
+    other_tab.add_user("Three?")
+    theirs = [*saved.messages()]
+    saved.add_user("Four?")
+    written = [*theirs, *other_tab.unsaved_messages()]
+    assert saved.take_in(written) == 1
+    assert saved.entries[-1].content == "Four?" and saved.entries[-1].position == 5
+    assert (saved.synced, saved.stored) == (5, 5)
+    assert [e.content for e in saved.unsaved_messages()] == ["Four?"]

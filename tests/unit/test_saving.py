@@ -64,19 +64,40 @@ def test_an_empty_conversation_is_not_created(store):
     assert store.list(OWNER) == []
 
 
-def test_two_tabs_writing_one_conversation_both_keep_their_turns(store):
+def every_text(store: Store, conversation_id: str) -> list[str]:
+    return sorted(e.content for e in store.load(conversation_id, OWNER)[1].messages())
+
+
+def test_two_tabs_writing_one_conversation_continue_it_as_sibling_branches(store):
     tab_a, tab_b = two_tabs(store)
     assert save_conversation(store, OWNER, turn(tab_a, "Apple?"), SCOPE) is None
     problem = save_conversation(store, OWNER, turn(tab_b, "Banana?"), SCOPE)
     assert problem is not None and problem.kind == "conflict"
     assert "another tab" in problem.message.lower() and "cannot be reached" not in problem.message
     assert save_conversation(store, OWNER, turn(tab_b, "Cherry?"), SCOPE) is None
-    assert tab_b.id != tab_a.id
-    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
-    assert contents(store, tab_b.id) == [
+    assert tab_b.id == tab_a.id and len(store.list(OWNER)) == 1
+    assert contents(store, tab_a.id) == [
         "Start", "Reply to Start", "Banana?", "Reply to Banana?", "Cherry?", "Reply to Cherry?",
     ]  # fmt: skip
-    assert {s.title for s in store.list(OWNER)} == {"Start", "Start (branch)"}
+    apple = next(e for e in tab_b.others if e.content == "Apple?")
+    banana = next(e for e in tab_b.entries if e.content == "Banana?")
+    assert apple.parent == banana.parent == tab_b.entries[1].id
+    assert tab_b.version_of(banana) == (2, 2)
+    tab_b.switch(banana, -1)
+    assert [e.content for e in tab_b.entries] == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
+
+
+def test_the_tab_that_wrote_first_takes_in_the_other_tabs_branch_on_its_next_save(store):
+    tab_a, tab_b = two_tabs(store)
+    assert save_conversation(store, OWNER, turn(tab_a, "Apple?"), SCOPE) is None
+    assert save_conversation(store, OWNER, turn(tab_b, "Banana?"), SCOPE).kind == "conflict"
+    assert save_conversation(store, OWNER, turn(tab_a, "Avocado?"), SCOPE).kind == "conflict"
+    assert contents(store, tab_a.id)[-4:] == ["Apple?", "Reply to Apple?", "Avocado?", "Reply to Avocado?"]
+    assert every_text(store, tab_a.id) == sorted(
+        ["Start", "Reply to Start", "Apple?", "Reply to Apple?", "Banana?", "Reply to Banana?", "Avocado?",
+         "Reply to Avocado?"]
+    )  # fmt: skip
+    assert tab_a.size == 8 and not tab_a.unsaved
 
 
 def test_a_rewind_in_one_tab_never_deletes_what_another_tab_added(store):
@@ -85,8 +106,10 @@ def test_a_rewind_in_one_tab_never_deletes_what_another_tab_added(store):
     tab_b.rewind_to_last_user()
     problem = save_conversation(store, OWNER, turn(tab_b, "Start again"), SCOPE)
     assert problem.kind == "conflict"
-    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
-    assert contents(store, tab_b.id) == ["Start again", "Reply to Start again"]
+    assert contents(store, tab_a.id) == ["Start again", "Reply to Start again"]
+    assert every_text(store, tab_a.id) == sorted(
+        ["Start", "Reply to Start", "Apple?", "Reply to Apple?", "Start again", "Reply to Start again"]
+    )
 
 
 def test_positions_taken_after_the_check_are_a_conflict_not_an_outage(store):
@@ -95,8 +118,8 @@ def test_positions_taken_after_the_check_are_a_conflict_not_an_outage(store):
     tab_b.stored = len(tab_a.entries)  # as if tab B counted the messages just before tab A's insert committed
     problem = save_conversation(store, OWNER, turn(tab_b, "Banana?"), SCOPE)
     assert problem.kind == "conflict"
-    assert contents(store, tab_a.id) == ["Start", "Reply to Start", "Apple?", "Reply to Apple?"]
-    assert contents(store, tab_b.id)[-2:] == ["Banana?", "Reply to Banana?"]
+    assert contents(store, tab_a.id)[-2:] == ["Banana?", "Reply to Banana?"]
+    assert "Apple?" in every_text(store, tab_a.id)
 
 
 def test_a_conversation_deleted_elsewhere_is_saved_again_as_a_new_one(store):
