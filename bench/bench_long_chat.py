@@ -7,7 +7,11 @@ same N messages. After one unmeasured run each, the two rerun alternately (ABBA)
 Targets: the page at 2,000 messages at most 2 times its 20-message rerun, and faster than the simple pattern at every
 size (ratio page / simple below 1).
 
-    .venv/bin/python bench/bench_long_chat.py [--reruns R] [--sizes 20 200 2000]
+Trees: the same page on a conversation of 2,000 messages with 200 branch points (200 replies regenerated once, their
+other version kept), against a linear 2,000-message conversation, alternating (ABBA) in the same run; target: the tree
+within 1.2 times the linear rerun. Opening either reads its messages in one query.
+
+    .venv/bin/python bench/bench_long_chat.py [--reruns R] [--sizes 20 200 2000] [--no-tree]
 """
 
 from __future__ import annotations
@@ -43,6 +47,60 @@ def save_chat(store: Store, owner: str, messages: list[dict]) -> str:
     conversation = Conversation([Entry(m["role"], m["content"]) for m in messages], id=conversation_id)
     store.save(owner, conversation)
     return conversation_id
+
+
+def branched_chat(messages: int, branch_points: int) -> Conversation:
+    """A conversation of `messages` messages in which `branch_points` replies were regenerated once (each keeps its
+    other version), spread evenly; the branch shown is the newest."""
+    conversation = Conversation()
+    turns = (messages - branch_points) // 2
+    every = max(1, turns // branch_points)
+    pairs = long_conversation(turns * 2)
+    for index in range(turns):
+        question, reply = pairs[2 * index], pairs[2 * index + 1]
+        conversation.add_user(question["content"])
+        conversation.add_reply(reply["content"], "complete")
+        if index % every == 0 and conversation.off_path() < branch_points:
+            conversation.add_user(conversation.rewind_to_last_user())
+            conversation.add_reply(f"Another version: {reply['content']}", "complete")
+    return conversation
+
+
+def measure_tree(messages: int, branch_points: int, reruns: int) -> dict:
+    """Rerun times of the page on a branched conversation against a linear one of as many messages, alternating."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-tree-chat-"))
+    url, store = seeded_store(folder)
+    os.environ["CHAT_DATABASE_URL"] = url
+    tree = branched_chat(messages, branch_points)
+    shown = len(tree.entries)
+    pages = {}
+    for name, conversation in (("tree", tree), ("linear", None)):
+        token = mint_visitor_token()
+        if conversation is None:
+            conversation_id = save_chat(store, visitor_owner(token), long_conversation(messages))
+        else:
+            conversation.id = store.create(visitor_owner(token), "chatbot", PERSONA, "A branched chat")
+            store.save(visitor_owner(token), conversation)
+            conversation_id = conversation.id
+        pages[name] = chat_page(token, conversation_id)
+        pages[name].run()
+    samples = {"tree": [], "linear": []}
+    for round_ in range(reruns):
+        for name in ("tree", "linear") if round_ % 2 == 0 else ("linear", "tree"):
+            samples[name].append(timed(pages[name].run))
+    tree_ms, linear_ms = median(samples["tree"]) * 1000, median(samples["linear"]) * 1000
+    figures = {
+        "messages": tree.size, "branch_points": tree.off_path(), "messages_on_branch_shown": shown,
+        "tree_rerun_ms": tree_ms, "linear_rerun_ms": linear_ms, "ratio_tree_over_linear": tree_ms / linear_ms,
+        "ratio_target": 1.2, "met": tree_ms / linear_ms <= 1.2, "reruns": reruns,
+        "errors": [e.value for page in pages.values() for e in page.exception],
+    }  # fmt: skip
+    print(
+        f"tree of {tree.size} messages ({tree.off_path()} branch points): {tree_ms:.1f} ms; linear {linear_ms:.1f} ms; "
+        f"ratio {tree_ms / linear_ms:.2f} (target <= 1.2)",
+        flush=True,
+    )
+    return figures
 
 
 def chat_page(token: str, conversation_id: str):
@@ -127,10 +185,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reruns", type=int, default=9)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--no-tree", action="store_true", help="skip the branched conversation's case")
     args = parser.parse_args()
     started = time.monotonic()
     figures = measure(tuple(args.sizes), args.reruns)
     record("long_chat_rerun", {**figures, "seconds": time.monotonic() - started})
+    if not args.no_tree:
+        started = time.monotonic()
+        figures = measure_tree(max(SIZES), 200, args.reruns)
+        record("long_chat_tree", {**figures, "seconds": time.monotonic() - started})
 
 
 if __name__ == "__main__":

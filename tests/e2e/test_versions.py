@@ -80,3 +80,28 @@ def export_json(page: Page):
     with page.expect_download(timeout=UI_TIMEOUT) as pressed:
         button.click()
     return pressed.value.path()
+
+
+def test_while_a_reply_streams_the_version_controls_and_continue_are_disabled_then_enabled_again(
+    page: Page, scripted_app, scripted
+):
+    scripted.enqueue(Step(text="Red."), Step(text="Blue."), Step(text="Slow words ", chunks=1, delay=0.2, forever=True))
+    open_chat(page, f"{scripted_app}/Chatbot")
+    send(page, "Name a colour.")
+    expect(last_reply(page)).to_contain_text("Red.", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    regenerate(page, "Blue.")
+    first_reply = conversation(page).nth(1)
+    send(page, "Tell me a long story.")
+    expect(last_reply(page)).to_contain_text("Slow words", timeout=REPLY_TIMEOUT)
+    for name in ("Previous version", "Continue from here in a new conversation"):
+        expect(first_reply.get_by_role("button", name=name)).to_be_disabled(timeout=UI_TIMEOUT)
+    streaming = conversation(page).last
+    streaming.get_by_role("button", name="Stop").click(timeout=UI_TIMEOUT)
+    expect(streaming.get_by_role("button", name="Stop")).to_have_count(0, timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    for name in ("Previous version", "Continue from here in a new conversation"):
+        expect(conversation(page).nth(1).get_by_role("button", name=name)).to_be_enabled(timeout=UI_TIMEOUT)
+    conversation(page).nth(1).get_by_role("button", name="Previous version").click()
+    expect(conversation(page).nth(1)).to_contain_text("1/2", timeout=UI_TIMEOUT)
+    expect(conversation(page)).to_have_count(2, timeout=UI_TIMEOUT)
