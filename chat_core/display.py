@@ -86,3 +86,15 @@ def _address_link(alt: str, url: str) -> str:
     if not url or re.search(r"[\s<>]", url):
         return label
     return f"[{label}](<{url}>)"
+
+
+ANNOUNCED_WORDS = 12
+"""How many of a finished reply's first words a screen reader is told: enough to know which reply it is."""
+_MARKUP = re.compile(r"[*_`#>|~\[\]]+")
+
+
+def reply_announcement(status_note: str, reply: str) -> str:
+    """What a screen reader is told once a reply has finished: how it ended, then its first words without markup."""
+    words = _MARKUP.sub(" ", reply).split()
+    start = " ".join(words[:ANNOUNCED_WORDS]) + ("…" if len(words) > ANNOUNCED_WORDS else "")
+    return f"{status_note or 'Reply finished.'} {start}".strip()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from chat_core.checks import NO_GUARD, Guard, Verdict
 from chat_core.conversation import Conversation, Entry
-from chat_core.display import REDRAW_EVERY, length_note, unfetched_images
+from chat_core.display import REDRAW_EVERY, length_note, reply_announcement, unfetched_images
 from chat_core.errors import ChatError
 from chat_core.guardrails.explain import told_reason
 from chat_core.limits import RateLimit
@@ -22,6 +22,7 @@ from chat_core.queue import waiting_note
 from chat_core.saving import ChatScope
 from chat_core.turn import Chunk, Event, Planned, Retracted, Streamed, Turn, TurnSpec
 from chat_core.ui import keys
+from chat_core.ui.announce import announce
 from chat_core.ui.notices import report_storage, show_error
 from chat_core.ui.resources import connect, reply_queue
 from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, point_address_at, resend, saver, send_draft
@@ -110,6 +111,7 @@ def _draw_exchange(
             versions(entry, page=page, thread_name=thread)
             if explain is not None:
                 explain(entry)
+            announce(reply_announcement(entry.note, entry.content), entry.id)
     if question_versions is not None:
         versions(question, page=page, thread_name=thread, into=question_versions)
 

@@ -4,7 +4,9 @@ No rule is left out. Moderate and minor findings are in docs/ACCESSIBILITY.md.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,14 +23,28 @@ DEVICES = {
 BLOCKING = ("critical", "serious")
 
 
-@pytest.fixture(params=list(DEVICES))
-def device(request, browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (a new visitor) sized as a desktop window or a phone."""
-    context = browser.new_context(**DEVICES[request.param])
+@contextmanager
+def visitor(browser: Browser, kind: str) -> Iterator[Page]:
+    """A fresh browser context (a new visitor) sized as one of the DEVICES."""
+    context = browser.new_context(**DEVICES[kind])
     page = context.new_page()
     page.set_default_timeout(UI_TIMEOUT)
     yield page
     context.close()
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request, browser: Browser) -> Iterator[Page]:
+    """A new visitor on a desktop window or a phone."""
+    with visitor(browser, request.param) as page:
+        yield page
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    """A new visitor on a desktop window."""
+    with visitor(browser, "desktop") as page:
+        yield page
 
 
 def one_turn(page: Page, question: str) -> None:
@@ -122,17 +138,55 @@ def blocking_violations(page: Page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", list(VIEWS))
-def test_no_critical_or_serious_axe_violation(device: Page, scripted_app, scripted, name: str):
+def reach(page: Page, app: str, name: str) -> None:
+    """Open one of the VIEWS: its page, its question asked, the view shown."""
     path, question, open_view = VIEWS[name]
     if question is None:
-        device.goto(f"{scripted_app}/{path}")
-        expect(device.get_by_role("heading", name="Chat lab")).to_be_visible(timeout=REPLY_TIMEOUT)
-        wait_until_idle(device)
+        page.goto(f"{app}/{path}")
+        expect(page.get_by_role("heading", name="Chat lab")).to_be_visible(timeout=REPLY_TIMEOUT)
+        wait_until_idle(page)
     else:
-        open_chat(device, f"{scripted_app}/{path}")
+        open_chat(page, f"{app}/{path}")
     if question:
-        one_turn(device, question)
-    open_view(device)
+        one_turn(page, question)
+    open_view(page)
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_no_critical_or_serious_axe_violation(device: Page, scripted_app, scripted, name: str):
+    reach(device, scripted_app, name)
     violations = blocking_violations(device)
     assert not violations, "\n".join(violations)
+
+
+CONTROLS = {
+    "button", "link", "tab", "switch", "checkbox", "radio", "combobox", "textbox", "searchbox", "slider",
+    "spinbutton", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "treeitem",
+}  # fmt: skip
+A_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def controls(page: Page) -> list[tuple[str, str]]:
+    """Each control a screen reader reaches, as (role, accessible name) as Chromium computes them."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    found = [(node.get("role", {}).get("value"), node.get("name", {}).get("value", "")) for node in nodes]
+    return [
+        (role, name)
+        for node, (role, name) in zip(nodes, found, strict=True)
+        if role in CONTROLS and not node.get("ignored")
+    ]
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_every_control_has_a_name_in_words(desktop: Page, scripted_app, scripted, name: str):
+    reach(desktop, scripted_app, name)
+    reached = controls(desktop)
+    assert ("link", "Home") in reached  # the sidebar's first page link: the tree was read
+    unnamed = [f"{role} named {label!r}" for role, label in reached if not A_WORD.search(label)]
+    assert not unnamed, "Controls without a name in words (none, or only an icon, emoji or number):\n" + "\n".join(
+        unnamed
+    )

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from chat_core.display import length_note, plain_markdown, unfetched_images
+from chat_core.display import length_note, plain_markdown, reply_announcement, unfetched_images
 from chat_core.pacing import Pace
 
 LEAK = "http://127.0.0.1:9/leak.png?q=secret"
@@ -106,3 +106,20 @@ def test_a_streaming_reply_is_redrawn_at_once_then_at_most_once_per_interval():
         now[0] += step
         drawn.append(pace.due())
     assert drawn == [True, False, False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("note", "reply", "told"),
+    [
+        ("", "**Index funds** track a `market` index.", "Reply finished. Index funds track a market index."),
+        ("Stopped before the reply finished.", "tick tick", "Stopped before the reply finished. tick tick"),
+        ("", " ".join(f"w{n}" for n in range(20)), "Reply finished. " + " ".join(f"w{n}" for n in range(12)) + "…"),
+        (
+            "The model sent an empty reply; regenerate to try again.",
+            "",
+            "The model sent an empty reply; regenerate to try again.",
+        ),
+    ],
+)
+def test_a_finished_reply_is_announced_by_how_it_ended_and_its_first_words_without_markup(note, reply, told):
+    assert reply_announcement(note, reply) == told
