@@ -35,18 +35,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     score.add_argument(
         "--layers", default="system,input,output", help="Comma-separated: system,input,output,judge or none."
     )
-    score.add_argument(
-        "--provider", default="local", help="local (the embedded model), openai, compatible, or a base URL."
-    )
-    score.add_argument("--base-url", help="An OpenAI-compatible server to answer (implies --provider compatible).")
-    score.add_argument("--model", help="The model name on that server.")
-    score.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
+    add_model_arguments(score)
     score.add_argument("--limit", type=int, help="Only the first N prompts.")
-    score.add_argument(
-        "--threads",
-        type=int,
-        help="CPU threads for the embedded model (1 wastes less on a busy machine; default: all).",
-    )
     score.add_argument("--every", type=int, default=1, help="Only every Nth prompt (a spread-out sample).")
     score.add_argument(
         "--mix", action="store_true", help="Alternate attacks and benign prompts (a stopped run has both)."
@@ -67,7 +57,23 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _environment(args: argparse.Namespace) -> dict[str, str]:
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the model a run talks to: --provider, --base-url, --model, --max-tokens, --threads."""
+    parser.add_argument(
+        "--provider", default="local", help="local (the embedded model), openai, compatible, or a base URL."
+    )
+    parser.add_argument("--base-url", help="An OpenAI-compatible server to answer (implies --provider compatible).")
+    parser.add_argument("--model", help="The model name on that server.")
+    parser.add_argument("--max-tokens", type=int, help="Reply length limit (default 200).")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for the embedded model (1 wastes less on a busy machine; default: all).",
+    )
+
+
+def scoring_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The settings of a repeatable run (`SCORING_ENVIRONMENT`) for the model the arguments chose."""
     from chat_core.settings import read_environment
 
     env = {**read_environment(), **SCORING_ENVIRONMENT}
@@ -114,7 +120,7 @@ def _score(args: argparse.Namespace) -> int:
         rows = take_sample(rows, QUICK)
         args.max_tokens = args.max_tokens or QUICK.max_tokens
     rows = alternate(rows)[: args.limit] if args.mix else rows[: args.limit]
-    env = _environment(args)
+    env = scoring_environment(args)
     settings = load_settings(env)
     setup = build_layers(args.layers, env)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chat_core.checks import CheckInput, Verdict
-from chat_core.guardrails.classifier import AdviceClassifier, load_classifier, read_message
+from chat_core.guardrails.classifier import AdviceClassifier, Reading, load_classifier, read_message
 from chat_core.guardrails.language import language_of
 from chat_core.guardrails.normalise import Normalised, normalise
 from chat_core.guardrails.redirects import redirect_for
@@ -54,6 +54,10 @@ class ClassifierCheck:
     """Blocks requests for financial advice, scored by the classifier on the message and on the recent turns."""
 
     name = "classifier"
+    told = "advice classifier"
+    """How the reason names the classifier."""
+    reads_like = "a request for personal investment advice"
+    """What a message the classifier stops reads like, in the reason."""
 
     def __init__(self, classifier: AdviceClassifier | None = None):
         self._classifier = classifier
@@ -62,8 +66,16 @@ class ClassifierCheck:
     def classifier(self) -> AdviceClassifier:
         """The trained classifier (built or read from the cache on first use)."""
         if self._classifier is None:
-            self._classifier = load_classifier()
+            self._classifier = self.load()
         return self._classifier
+
+    def load(self) -> AdviceClassifier:
+        """The classifier this check uses when none was given."""
+        return load_classifier()
+
+    def redirect(self, reading: Reading, seen: Normalised) -> str:
+        """What the reader is told instead of an answer when the check stops the message."""
+        return redirect_for(reading.text, language=language_of(seen.text))
 
     def __call__(self, turn: CheckInput) -> Verdict:
         seen = normalise(turn.user_text)
@@ -72,9 +84,9 @@ class ClassifierCheck:
         blocked = score >= threshold
         where = "this message together with the ones before it" if reading.with_earlier else "this message"
         reason = (
-            f"The advice classifier read {where} and gave it {score:.2f}, "
+            f"The {self.told} read {where} and gave it {score:.2f}, "
             f"{'at or above' if blocked else 'below'} the {threshold:.2f} where it stops a message"
-            + (": it reads like a request for personal investment advice" if blocked else "")
+            + (f": it reads like {self.reads_like}" if blocked else "")
             + _undone_note(seen)
             + "."
         )
@@ -87,5 +99,5 @@ class ClassifierCheck:
             threshold=threshold,
             decoded=_decoded(seen),
             neighbours=reading.scored.neighbours,
-            redirect=redirect_for(reading.text, language=language_of(seen.text)) if blocked else None,
+            redirect=self.redirect(reading, seen) if blocked else None,
         )

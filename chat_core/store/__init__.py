@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chat_core.store.challenge import Challenge, Progress
 from chat_core.store.conversations import Conversations, Summary, conflict_error, title_from
 from chat_core.store.database import SQLITE_BUSY_SECONDS, Database, make_engine, storable, storage_error
 from chat_core.store.example_sets import ExampleSets
@@ -11,6 +12,7 @@ from chat_core.store.scorecard_runs import ScorecardRuns
 
 __all__ = [
     "MIGRATIONS",
+    "Progress",
     "SCHEMA_VERSION",
     "SQLITE_BUSY_SECONDS",
     "Store",
@@ -26,6 +28,6 @@ __all__ = [
 ]
 
 
-class Store(Database, Conversations, ExampleSets, Feedback, ScorecardRuns):
-    """Reads and writes conversations, example sets, feedback and scorecard runs; every method raises
+class Store(Database, Conversations, ExampleSets, Feedback, ScorecardRuns, Challenge):
+    """Reads and writes conversations, example sets, feedback, scorecard runs and the challenge; every method raises
     ChatError(kind="storage") when the database fails."""

@@ -106,6 +106,37 @@ def m007_conversation_origin(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE conversations ADD COLUMN origin TEXT")
 
 
+@migration
+def m008_challenge(conn: Connection) -> None:
+    """The challenge: each visitor's progress, every attempt and guess, and the attacks level 8 learns from."""
+    conn.exec_driver_sql(
+        "CREATE TABLE challenge_progress ("
+        " owner VARCHAR(200) PRIMARY KEY, passed TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL,"
+        " updated_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE challenge_attempts ("
+        " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, level INTEGER NOT NULL, prompt TEXT NOT NULL,"
+        " reply TEXT NOT NULL, blocked_by VARCHAR(20) NOT NULL, check_name VARCHAR(60) NOT NULL,"
+        " leaked BOOLEAN NOT NULL, category VARCHAR(40) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " room_id VARCHAR(36))"
+    )
+    conn.exec_driver_sql("CREATE INDEX challenge_attempts_by_owner ON challenge_attempts (owner, level, created_at)")
+    conn.exec_driver_sql("CREATE INDEX challenge_attempts_by_room ON challenge_attempts (room_id, created_at)")
+    conn.exec_driver_sql(
+        "CREATE TABLE challenge_guesses ("
+        " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, level INTEGER NOT NULL, guess TEXT NOT NULL,"
+        " correct BOOLEAN NOT NULL, created_at DOUBLE PRECISION NOT NULL, room_id VARCHAR(36))"
+    )
+    conn.exec_driver_sql("CREATE INDEX challenge_guesses_by_owner ON challenge_guesses (owner, level, created_at)")
+    conn.exec_driver_sql(
+        "CREATE TABLE challenge_adaptive ("
+        " prompt_key VARCHAR(64) PRIMARY KEY, prompt TEXT NOT NULL, level INTEGER NOT NULL,"
+        " owner VARCHAR(200) NOT NULL, vector TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
+        " room_id VARCHAR(36))"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -186,6 +217,55 @@ scorecard_runs = sa.Table(
     sa.Column("figures", sa.Text),
 )
 """One row per scorecard run: `results` holds the scored rows and `figures` their rates, both as JSON."""
+
+
+challenge_progress = sa.Table(
+    "challenge_progress",
+    metadata,
+    sa.Column("owner", sa.String(200), primary_key=True),
+    sa.Column("passed", sa.Text),
+    sa.Column("started_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+"""A visitor's levels passed (a JSON list) since `started_at`, when the challenge was started or reset."""
+challenge_attempts = sa.Table(
+    "challenge_attempts",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("level", sa.Integer),
+    sa.Column("prompt", sa.Text),
+    sa.Column("reply", sa.Text),
+    sa.Column("blocked_by", sa.String(20)),
+    sa.Column("check_name", sa.String(60)),
+    sa.Column("leaked", sa.Boolean),
+    sa.Column("category", sa.String(40)),
+    sa.Column("created_at", sa.Float),
+    sa.Column("room_id", sa.String(36)),
+)
+challenge_guesses = sa.Table(
+    "challenge_guesses",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("level", sa.Integer),
+    sa.Column("guess", sa.Text),
+    sa.Column("correct", sa.Boolean),
+    sa.Column("created_at", sa.Float),
+    sa.Column("room_id", sa.String(36)),
+)
+challenge_adaptive = sa.Table(
+    "challenge_adaptive",
+    metadata,
+    sa.Column("prompt_key", sa.String(64), primary_key=True),
+    sa.Column("prompt", sa.Text),
+    sa.Column("level", sa.Integer),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("vector", sa.Text),
+    sa.Column("created_at", sa.Float),
+    sa.Column("room_id", sa.String(36)),
+)
+"""Attacks that beat level 7, each once (keyed by the sha256 of its normalised text), with its embedding as text."""
 
 
 def upgrade_schema(conn: Connection) -> int:
