@@ -80,6 +80,7 @@ class Challenge:
         row = {
             "id": attempt_id, "owner": owner, "level": attempt.level, "prompt": storable(attempt.prompt),
             "reply": storable(attempt.reply), "blocked_by": attempt.blocked_by, "check_name": attempt.check[:60],
+            "reason": storable(attempt.reason),
             "leaked": bool(attempt.leaked), "category": attempt.category[:40],
             "created_at": attempt.created_at or time.time(), "room_id": attempt.room_id,
         }  # fmt: skip
@@ -107,8 +108,8 @@ class Challenge:
         rows = self._run(lambda conn: conn.execute(query).all())
         return [
             Attempt(
-                r.level, r.prompt, r.reply, r.blocked_by, bool(r.leaked), r.check_name, "", r.category, r.created_at,
-                r.id, r.room_id,
+                r.level, r.prompt, r.reply, r.blocked_by, bool(r.leaked), r.check_name, r.reason, r.category,
+                r.created_at, r.id, r.room_id,
             )
             for r in rows
         ]  # fmt: skip

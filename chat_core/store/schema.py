@@ -117,7 +117,7 @@ def m008_challenge(conn: Connection) -> None:
     conn.exec_driver_sql(
         "CREATE TABLE challenge_attempts ("
         " id VARCHAR(36) PRIMARY KEY, owner VARCHAR(200) NOT NULL, level INTEGER NOT NULL, prompt TEXT NOT NULL,"
-        " reply TEXT NOT NULL, blocked_by VARCHAR(20) NOT NULL, check_name VARCHAR(60) NOT NULL,"
+        " reply TEXT NOT NULL, blocked_by VARCHAR(20) NOT NULL, check_name VARCHAR(60) NOT NULL, reason TEXT NOT NULL,"
         " leaked BOOLEAN NOT NULL, category VARCHAR(40) NOT NULL, created_at DOUBLE PRECISION NOT NULL,"
         " room_id VARCHAR(36))"
     )
@@ -238,6 +238,7 @@ challenge_attempts = sa.Table(
     sa.Column("reply", sa.Text),
     sa.Column("blocked_by", sa.String(20)),
     sa.Column("check_name", sa.String(60)),
+    sa.Column("reason", sa.Text),
     sa.Column("leaked", sa.Boolean),
     sa.Column("category", sa.String(40)),
     sa.Column("created_at", sa.Float),
