@@ -90,7 +90,8 @@ def chat(
     with above_the_input:
         starters(page, thread, conversation, text)
         draft_box(page)
-        actions(page, thread, conversation)
+        if beside is None:
+            actions(page, thread, conversation)
         inspector(
             lambda: st.session_state.get(keys.inspector(page, thread)) or rebuilt_view(scope, conversation),
             history=conversation.history(),
@@ -101,6 +102,11 @@ def chat(
         st.query_params["c"] = address
     else:
         st.query_params.pop("c", None)
+    if (
+        beside is not None
+    ):  # latest first, under the verdict: in view on a 1280 x 720 screen whatever the reply's length
+        with beside:
+            actions(page, thread, conversation)
     with history_slot:
         history_sidebar(scope, conversation)
     with warnings:  # drawn last, so what this run's saves met shows at once, above the conversation

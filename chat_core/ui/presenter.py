@@ -30,11 +30,17 @@ LARGE_TYPE = """<style>
 .st-key-finance-notes [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
 .st-key-finance-notes [data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
 .st-key-finance-newest [data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"]) {
-    max-height: calc(100vh - 22.5rem); overflow-y: auto; }
+    max-height: calc(100vh - 24rem); overflow-y: auto; scrollbar-width: auto; scrollbar-color: #4b5563 #e5e7eb;
+    border-bottom: 2px solid #e5e7eb;
+    background: linear-gradient(#fff, #fff) bottom / 100% 3rem no-repeat local,
+        linear-gradient(rgba(31, 41, 55, 0), rgba(31, 41, 55, 0.28)) bottom / 100% 2rem no-repeat scroll; }
+.st-key-finance-notes + div, .st-key-finance-actions { margin-top: 0.5rem; }
 </style>"""
 """Large type, and room made so a question, its reply and its verdict fit a 1280 x 720 screen: less space above the
-page, a smaller title, the verdict beside the reply a size down (the chat's "finance.notes"), and a reply longer
-than the window scrolls in its own box (in "finance.newest")."""
+page, a smaller title, the verdict beside the reply a size down (the chat's "finance.notes"), with Clear and
+Regenerate under it. A reply longer than the window scrolls in its own box (in "finance.newest"), and shows it: a
+scroll bar drawn dark on a light track whatever the system hides, and a shadow at its foot while more lies below
+(a white cover scrolls with the text and hides the shadow once the end is reached)."""
 KIND_SIGNS = {"benign": "🟢 benign", "blunt": "🟠 blunt", "sneaky": "🔴 sneaky"}
 
 

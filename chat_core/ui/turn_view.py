@@ -164,20 +164,21 @@ def draft_box(page: str) -> None:
 
 
 def actions(page: str, thread: str, conversation: Conversation) -> None:
-    """Clear, Regenerate and Edit last message, under the conversation."""
+    """Clear, Regenerate and Edit last message, under the conversation: in one row that wraps where it is narrow
+    (presenter mode draws it in the column beside the reply, under its verdict)."""
     if not conversation.entries:
         return
-    left, middle, right = st.columns(3)
-    left.button(
+    row = st.container(horizontal=True, gap="small", key=keys.page_widget(page, "actions"))
+    row.button(
         "🧹 Clear conversation", key=keys.page_widget(page, "clear"), on_click=clear_chat, args=(page, thread),
         help="Start afresh; the conversation stays in the history.",
     )  # fmt: skip
     if conversation.entries[-1].error is None:
-        middle.button("🔄 Regenerate", key=keys.page_widget(page, "regenerate"), on_click=resend, args=(page, thread))
+        row.button("🔄 Regenerate", key=keys.page_widget(page, "regenerate"), on_click=resend, args=(page, thread))
     last = conversation.last_user_text()
     if last is not None:
         edit_key = keys.page_widget(page, f"edit.{zlib.crc32(last.encode())}")
-        with right.popover("✏️ Edit last message"):
+        with row.popover("✏️ Edit last message"):
             st.text_area("Edit your last message", value=last, key=edit_key)
             st.button(
                 "Resend", key=keys.page_widget(page, "resend"), on_click=edit_and_resend, args=(page, thread, edit_key)

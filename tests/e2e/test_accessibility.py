@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
+from tests.support.scripted_server import Step
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +21,14 @@ DEVICES = {
     "desktop": {"viewport": {"width": 1440, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
+PROJECTOR = {"viewport": {"width": 1280, "height": 720}}
 BLOCKING = ("critical", "serious")
 
 
 @contextmanager
-def visitor(browser: Browser, kind: str) -> Iterator[Page]:
-    """A fresh browser context (a new visitor) sized as one of the DEVICES."""
-    context = browser.new_context(**DEVICES[kind])
+def visitor(browser: Browser, size: dict) -> Iterator[Page]:
+    """A fresh browser context (a new visitor) of this size (one of the DEVICES, or the PROJECTOR)."""
+    context = browser.new_context(**size)
     page = context.new_page()
     page.set_default_timeout(UI_TIMEOUT)
     yield page
@@ -36,21 +38,21 @@ def visitor(browser: Browser, kind: str) -> Iterator[Page]:
 @pytest.fixture(params=list(DEVICES))
 def device(request, browser: Browser) -> Iterator[Page]:
     """A new visitor on a desktop window or a phone."""
-    with visitor(browser, request.param) as page:
+    with visitor(browser, DEVICES[request.param]) as page:
         yield page
 
 
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
     """A new visitor on a desktop window."""
-    with visitor(browser, "desktop") as page:
+    with visitor(browser, DEVICES["desktop"]) as page:
         yield page
 
 
 def one_turn(page: Page, question: str) -> None:
     send(page, question)
     expect(conversation(page)).to_have_count(2, timeout=REPLY_TIMEOUT)
-    expect(conversation(page).last).to_contain_text("scripted server", timeout=REPLY_TIMEOUT)
+    expect(page.get_by_role("button", name="Regenerate")).to_be_visible(timeout=REPLY_TIMEOUT)  # the reply is recorded
     wait_until_idle(page)
 
 
@@ -190,3 +192,13 @@ def test_every_control_has_a_name_in_words(desktop: Page, scripted_app, scripted
     assert not unnamed, "Controls without a name in words (none, or only an icon, emoji or number):\n" + "\n".join(
         unnamed
     )
+
+
+def test_presenter_mode_on_a_projector_has_no_critical_or_serious_axe_violation(
+    browser: Browser, scripted_app, scripted
+):
+    scripted.enqueue(Step(text=" ".join(["An index fund holds every company in a market index."] * 12)))
+    with visitor(browser, PROJECTOR) as page:
+        reach(page, scripted_app, "presenter")  # a reply long enough to scroll in its own box
+        violations = blocking_violations(page)
+    assert not violations, "\n".join(violations)

@@ -194,6 +194,27 @@ def test_presenter_mode_keeps_each_reply_and_its_verdict_in_view_on_a_1280_by_72
     assert size >= 22  # large type, readable from the back of a room
 
 
+LONG_REPLY = " ".join([INDEX_FUND_REPLY] * 6)
+SCROLLS_AND_SHOWS_IT = """box => box.scrollHeight > box.clientHeight + 40
+    && getComputedStyle(box).overflowY === "auto" && getComputedStyle(box).backgroundAttachment === 'local, scroll'"""
+"""The reply's box is shorter than the reply, scrolls, and draws its sign (a shadow fixed at its foot)."""
+
+
+@pytest.mark.browser
+def test_presenter_mode_shows_a_long_reply_scrolls_and_keeps_clear_and_regenerate_in_view(lab: Page, scripted):
+    scripted.enqueue(Step(text=LONG_REPLY))
+    present(lab)
+    ask_demo(lab, "1. 🟢 benign: What is an index fund?")
+    reply = lab.locator(".st-key-finance-newest").get_by_test_id("stChatMessage").nth(1)
+    expect(reply).to_contain_text("nobody picks the stocks", timeout=REPLY_TIMEOUT)
+    regenerate = lab.get_by_role("button", name="Regenerate")
+    expect(regenerate).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(lab)
+    assert reply.evaluate(SCROLLS_AND_SHOWS_IT)
+    actions = [lab.get_by_role("button", name="Clear conversation"), regenerate, reply]
+    assert [in_the_window(element) for element in actions] == [True] * 3
+
+
 @pytest.mark.browser
 def test_presenter_mode_side_by_side_keeps_both_replies_in_view(lab: Page, scripted):
     scripted.enqueue(Step(text=INDEX_FUND_REPLY))
