@@ -17,7 +17,7 @@ import numpy as np
 
 from chat_core.challenge.leak import EVERY_VIEW, PLAIN, find_leak, key_of
 from chat_core.checks import CheckInput, Verdict
-from chat_core.guardrails.classifier import AdviceClassifier, load_built
+from chat_core.guardrails.classifier import AdviceClassifier, limit_threads, load_built
 from chat_core.guardrails.data import LabelledPrompt, read_prompts, training_set
 from chat_core.guardrails.input import ClassifierCheck
 from chat_core.guardrails.normalise import normalise
@@ -165,7 +165,8 @@ class CachedEncoder:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
         if missing:
-            vectors = self.model.encode(missing)
+            with limit_threads():
+                vectors = self.model.encode(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     if len(self._seen) >= self.LIMIT:

@@ -62,7 +62,8 @@ def _thread_controller():
     return ThreadpoolController()
 
 
-def _limit_threads():
+def limit_threads():
+    """Limit BLAS to one thread while the encoder runs (as a context manager)."""
     # Two BLAS threads fighting over two busy cores made one embedding ten times slower than one thread.
     # The controller is made once: finding the loaded BLAS libraries takes tens of milliseconds.
     return _thread_controller().limit(limits=1, user_api="blas")
@@ -140,7 +141,7 @@ class AdviceClassifier:
         return [self._seen[t] for t in texts]
 
     def _score(self, texts: Sequence[str], neighbours: int) -> list[Scored]:
-        with _limit_threads():
+        with limit_threads():
             embeddings = self.encoder.encode(list(texts))
             by_words = self.state["tfidf"].predict_proba(list(texts))[:, 1]
         by_meaning = self.state["embedding_model"].predict_proba(embeddings)[:, 1]
@@ -205,7 +206,7 @@ def build(
     texts = [training_text(row) for row in rows]
     attack = np.array([row.is_attack for row in rows])
     decided = np.array([decides is None or decides(row) for row in rows])
-    with _limit_threads():
+    with limit_threads():
         embeddings = encoder.encode(texts)
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
         out_of_fold = np.zeros(len(rows))
