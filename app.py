@@ -4,7 +4,7 @@ navigation is drawn from the catalog (see chat_core.ui.frame), so this page is l
 import streamlit as st
 
 from chat_core import ui
-from chat_core.catalog import CHAT_PAGES
+from chat_core.catalog import ALL_PAGES, HOME
 
 settings = ui.page_setup("Home", "💬")
 st.title("💬 Chat lab")
@@ -18,6 +18,6 @@ st.markdown(
 A chatbot remembers only because the app resends the whole list every turn. Open the
 **request inspector** on any page to see exactly what was sent."""
 )
-for entry in CHAT_PAGES.values():
+for entry in (page for page in ALL_PAGES if page is not HOME):
     st.page_link(entry.file, label=f"{entry.title}: {entry.blurb[0].lower()}{entry.blurb[1:]}", icon=entry.icon)
 ui.home_sidebar(settings)

@@ -49,7 +49,11 @@ CHAT_PAGES: dict[str, PageEntry] = {
 }  # fmt: skip
 """The pages that hold conversations, in navigation order."""
 
-ALL_PAGES: tuple[PageEntry, ...] = (HOME, *CHAT_PAGES.values())
+CHALLENGE = PageEntry(
+    "challenge", "Challenge", "pages/4_Challenge.py", "Challenge", "🏔️", "Eight levels of guardrails to talk past"
+)
+ROOM = PageEntry("room", "Room", "pages/5_Room.py", "Room", "📱", "Join a presenter's room from your phone")
+ALL_PAGES: tuple[PageEntry, ...] = (HOME, *CHAT_PAGES.values(), CHALLENGE, ROOM)
 DEFAULT_CHAT_PAGE = "chatbot"
 
 

@@ -134,8 +134,8 @@ def read_nickname(text: str) -> str:
 
 @dataclass(frozen=True)
 class WallAttempt:
-    """An attempt as the wall may need it: who, at which level, what stopped it (or "none"), whether the pick leaked,
-    its text and whether the presenter approved it."""
+    """An attempt as the wall may need it: who, at which level, what stopped it (or "none") and why, whether the pick
+    leaked, its text and reply, and whether the presenter approved the text for the wall."""
 
     id: str
     nickname: str
@@ -143,9 +143,10 @@ class WallAttempt:
     blocked_by: str
     leaked: bool
     prompt: str
-    verdict: str
+    reason: str = ""
     moderation: str = PENDING
     created_at: float = 0.0
+    reply: str = ""
 
 
 def shown_text(attempt: WallAttempt, approve_first: bool) -> str | None:

@@ -7,9 +7,10 @@ from chat_core.prompts import FINANCE_EXPLAINER
 from chat_core.ui import guardrail_lab as lab
 from chat_core.ui import presenter
 from chat_core.ui.keys import pending
+from chat_core.ui.room import open_room_button
 from chat_core.ui.scorecard import scorecard
 
-CHAT, SIDE_BY_SIDE, SCORECARD = "💬 Chat", "↔️ With and without", "📊 Red-team scorecard"
+CHAT, SIDE_BY_SIDE, SCORECARD = lab.VIEWS
 
 presenting = presenter.presenting()  # before anything is drawn: the page's layout depends on it
 settings = ui.page_setup("Finance guardrails", "🛡️", page="finance", wide=presenting)
@@ -18,6 +19,7 @@ header.title("🛡️ Guardrail lab", width="content")
 views = header.container(width="content") if presenting else st  # presenting, one line holds title, views, switch
 with header:
     presenter.presenter_mode()
+    open_room_button()
 if not presenting:
     st.caption(
         "A finance education assistant that must never tell anyone what to buy. Switch its guardrail layers on "
@@ -27,7 +29,7 @@ if not presenting:
         st.markdown(FINANCE_EXPLAINER)
 setup = lab.layer_switches()
 view = views.radio(
-    "View", [CHAT, SIDE_BY_SIDE, SCORECARD], key="finance.view", horizontal=True, label_visibility="collapsed"
+    "View", [CHAT, SIDE_BY_SIDE, SCORECARD], key=lab.VIEW, horizontal=True, label_visibility="collapsed"
 )
 
 typing = None

@@ -7,6 +7,7 @@ from chat_core.store.conversations import Conversations, Summary, conflict_error
 from chat_core.store.database import SQLITE_BUSY_SECONDS, Database, make_engine, storable, storage_error
 from chat_core.store.example_sets import ExampleSets
 from chat_core.store.feedback import Feedback
+from chat_core.store.rooms import Rooms
 from chat_core.store.schema import MIGRATIONS, SCHEMA_VERSION, migration, reply_checkpoints, upgrade_schema
 from chat_core.store.scorecard_runs import ScorecardRuns
 
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 
-class Store(Database, Conversations, ExampleSets, Feedback, ScorecardRuns, Challenge):
-    """Reads and writes conversations, example sets, feedback, scorecard runs and the challenge; every method raises
+class Store(Database, Conversations, ExampleSets, Feedback, ScorecardRuns, Challenge, Rooms):
+    """Reads and writes conversations, example sets, feedback, scorecard runs, the challenge and audience rooms; every
+    method raises
     ChatError(kind="storage") when the database fails."""

@@ -137,6 +137,34 @@ def m008_challenge(conn: Connection) -> None:
     )
 
 
+@migration
+def m009_rooms(conn: Connection) -> None:
+    """Audience rooms: the room, its participants, the presenter's moderation of attempt texts, and wrong codes
+    tried per browser."""
+    conn.exec_driver_sql(
+        "CREATE TABLE rooms ("
+        " code VARCHAR(12) PRIMARY KEY, owner VARCHAR(200) NOT NULL, token_digest VARCHAR(64) NOT NULL,"
+        " state VARCHAR(10) NOT NULL, level INTEGER, approve_first BOOLEAN NOT NULL, spotlight VARCHAR(36),"
+        " created_at DOUBLE PRECISION NOT NULL, active_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE room_participants ("
+        " room_code VARCHAR(12) NOT NULL REFERENCES rooms(code) ON DELETE CASCADE, owner VARCHAR(200) NOT NULL,"
+        " nickname VARCHAR(60) NOT NULL, joined_at DOUBLE PRECISION NOT NULL, removed BOOLEAN NOT NULL,"
+        " PRIMARY KEY (room_code, owner))"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE room_moderation ("
+        " attempt_id VARCHAR(36) PRIMARY KEY, room_code VARCHAR(12) NOT NULL, state VARCHAR(10) NOT NULL,"
+        " updated_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE room_join_tries ("
+        " owner VARCHAR(200) NOT NULL, typed VARCHAR(40) NOT NULL, created_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.exec_driver_sql("CREATE INDEX room_join_tries_by_owner ON room_join_tries (owner, created_at)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 metadata = sa.MetaData()
@@ -267,6 +295,47 @@ challenge_adaptive = sa.Table(
     sa.Column("room_id", sa.String(36)),
 )
 """Attacks that beat level 7, each once (keyed by the sha256 of its normalised text), with its embedding as text."""
+
+
+rooms = sa.Table(
+    "rooms",
+    metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("token_digest", sa.String(64)),
+    sa.Column("state", sa.String(10)),
+    sa.Column("level", sa.Integer),
+    sa.Column("approve_first", sa.Boolean),
+    sa.Column("spotlight", sa.String(36)),
+    sa.Column("created_at", sa.Float),
+    sa.Column("active_at", sa.Float),
+)
+"""An audience room: the presenter token is kept only as its sha256 digest."""
+room_participants = sa.Table(
+    "room_participants",
+    metadata,
+    sa.Column("room_code", sa.String(12), primary_key=True),
+    sa.Column("owner", sa.String(200), primary_key=True),
+    sa.Column("nickname", sa.String(60)),
+    sa.Column("joined_at", sa.Float),
+    sa.Column("removed", sa.Boolean),
+)
+room_moderation = sa.Table(
+    "room_moderation",
+    metadata,
+    sa.Column("attempt_id", sa.String(36), primary_key=True),
+    sa.Column("room_code", sa.String(12)),
+    sa.Column("state", sa.String(10)),
+    sa.Column("updated_at", sa.Float),
+)
+"""The presenter's decision on an attempt's text (no row: still waiting)."""
+room_join_tries = sa.Table(
+    "room_join_tries",
+    metadata,
+    sa.Column("owner", sa.String(200)),
+    sa.Column("typed", sa.String(40)),
+    sa.Column("created_at", sa.Float),
+)
 
 
 def upgrade_schema(conn: Connection) -> int:

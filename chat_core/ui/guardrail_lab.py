@@ -32,6 +32,9 @@ from chat_core.ui.resources import connect
 from chat_core.ui.turn_view import retraction_notice
 
 PAGE = "finance"
+VIEW = "finance.view"
+VIEWS = ("💬 Chat", "↔️ With and without", "📊 Red-team scorecard")
+"""The lab's views: the chat, side by side, the scorecard."""
 LAYER_SWITCH = "finance.layer.{layer}"
 COMPARE = "finance.side_by_side"
 COMPARE_QUESTION = "finance.side_by_side.question"

@@ -8,6 +8,7 @@ import time
 import altair as alt
 import streamlit as st
 
+from chat_core.challenge.export import scorecard_rows, to_jsonl
 from chat_core.errors import ChatError
 from chat_core.guardrails.data import LabelledPrompt, digest, parse_prompts, scoring_set
 from chat_core.guardrails.layers import LayerSetup, build_layers
@@ -31,6 +32,7 @@ from chat_core.guardrails.scoreboard import (
 from chat_core.guardrails.scorecard import layers_key, run_prompt, to_csv
 from chat_core.settings import Settings
 from chat_core.store import Store
+from chat_core.ui import keys
 from chat_core.ui.account import owner
 from chat_core.ui.notices import show_error
 from chat_core.ui.resources import connect, storage
@@ -52,15 +54,18 @@ COMPARED = "finance.scorecard.compared"
 NO_OTHER = ""
 BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
+FROM_CHALLENGE = "Your attacks that leaked the challenge's pick"
 CONTRAST_LAYERS = ("system",)
 """The configuration shown beside the chosen one: the rules in the system prompt and nothing else."""
 
 
 def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
     """The prompt set chosen, with its name."""
-    source = st.radio("Prompts", [BUILT_IN, UPLOADED], key=SOURCE, horizontal=True)
+    source = st.radio("Prompts", [BUILT_IN, UPLOADED, FROM_CHALLENGE], key=SOURCE, horizontal=True)
     if source == BUILT_IN:
         return "The scoring set", scoring_set()
+    if source == FROM_CHALLENGE:
+        return _from_challenge()
     upload = st.file_uploader(
         "A JSONL or CSV file with `prompt`, `label` (attack or benign) and an optional `category`",
         type=["jsonl", "csv"],
@@ -73,6 +78,28 @@ def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
     except ChatError as error:
         show_error(error)
         return None
+
+
+def _from_challenge() -> tuple[str, list[LabelledPrompt]] | None:
+    """The visitor's challenge attempts that got the pick out, as attacks (each prompt once)."""
+    store = storage()
+    if store is None:
+        st.info("The challenge's attempts are kept in the database, which is not available.")
+        return None
+    code = st.session_state.get(keys.SCORECARD_ROOM)
+    try:
+        room = store.room(code) if code else None
+        if room is not None and room.owner == owner():  # a closed room's, for the presenter who ran it
+            rows = scorecard_rows(store.challenge_attempts(room_id=room.code, leaked=True))
+        else:
+            rows = scorecard_rows(store.challenge_attempts(owner(), leaked=True))
+    except ChatError as error:
+        show_error(error)
+        return None
+    if not rows:
+        st.info("None of your challenge attempts has leaked a pick yet: play the Challenge page first.")
+        return None
+    return "Leaked challenge attempts", parse_prompts(to_jsonl(rows), "challenge.jsonl")
 
 
 def _configurations(setup: LayerSetup) -> list[LayerSetup]:

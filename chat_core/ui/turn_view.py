@@ -29,6 +29,8 @@ from chat_core.ui.threads import checkpointer, clear_chat, edit_and_resend, poin
 from chat_core.ui.transcript import message_text, reply_status
 from chat_core.ui.versions import versions
 
+Save = Callable[[Conversation], ChatError | None]
+"""Keeps a conversation after each step of a turn, making no Streamlit call; returns what went wrong, if anything."""
 Explain = Callable[[Entry], None]
 """Draws a page's notes under a message (the guardrail lab: why a reply was stopped, each layer's verdict)."""
 
@@ -44,12 +46,13 @@ def _draw_turn(
     text: str,
     guard: Guard,
     explain: Explain | None = None,
+    save: Save | None = None,
 ) -> None:
     """One turn through the runner, drawn as it happens; with a guard, a blocked message never reaches the model."""
     page, thread = scope.page, scope.thread
     spec = TurnSpec(scope.settings, system=scope.system, examples=scope.examples, guard=guard)
     turn = Turn(
-        spec, conversation, text, connect=lambda: connect(scope.settings), save=saver(scope),
+        spec, conversation, text, connect=lambda: connect(scope.settings), save=save or saver(scope),
         checkpoint=checkpointer(), leave=checkpointer(left=True), queue=reply_queue(scope.settings),
     )  # fmt: skip
     events = turn.events()
@@ -146,12 +149,18 @@ def _record_left_reply() -> None:
 
 
 def turn(
-    scope: ChatScope, conversation: Conversation, text: str, guard: Guard = NO_GUARD, explain: Explain | None = None
+    scope: ChatScope,
+    conversation: Conversation,
+    text: str,
+    guard: Guard = NO_GUARD,
+    explain: Explain | None = None,
+    save: Save | None = None,
 ) -> None:
-    """Take one turn: check and show the question, stream the reply with a Stop button, record and save both."""
+    """Take one turn: check and show the question, stream the reply with a Stop button, record and save both
+    (`save`: instead of writing the conversation, e.g. the challenge records each attempt)."""
     with _turn_lock():
         _record_left_reply()
-        _draw_turn(scope, conversation, text, guard, explain)
+        _draw_turn(scope, conversation, text, guard, explain, save)
 
 
 def draft_box(page: str) -> None:

@@ -1,15 +1,22 @@
+import os
 import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chat_core.catalog import CHAT_PAGES
+from chat_core.catalog import CHALLENGE, CHAT_PAGES, ROOM
+from chat_core.store import Store, make_engine
 from chat_core.ui.keys import inspector_open
 from tests.conftest import DETERMINISTIC
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {**{key: entry.file for key, entry in CHAT_PAGES.items()}, "home": "app.py"}
+PAGES = {
+    **{key: entry.file for key, entry in CHAT_PAGES.items()},
+    "home": "app.py",
+    "challenge": CHALLENGE.file,
+    "room": ROOM.file,
+}
 
 
 @pytest.fixture
@@ -47,6 +54,18 @@ def send(app: AppTest, text: str) -> AppTest:
 def shown(markdown: str) -> str:
     """Markdown source as the page displays it (backslash escapes removed)."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
+
+
+def app_store() -> Store:
+    """The store the app under test writes to."""
+    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
+    store.ensure_ready()
+    return store
+
+
+def owner_of(app: AppTest) -> str:
+    """Who the app's visitor is, as the store records owners."""
+    return f"visitor:{app.session_state['visitor']}"
 
 
 def alerts(elements) -> list[str]:

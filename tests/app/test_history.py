@@ -1,7 +1,6 @@
 """Conversations that last: write-through, history, rename, delete, search, export, import, failures."""
 
 import json
-import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,18 +8,20 @@ from streamlit.testing.v1 import AppTest
 from chat_core.exports import MAX_IMPORT_BYTES
 from chat_core.store import Store, make_engine
 from chat_core.ui.keys import HISTORY_IMPORT_OPEN, HISTORY_MANAGE_OPEN, PASTED_LINK_OPEN
-from tests.app.conftest import PAGES, ROOT, alerts, chat_texts, history_labels, open_fold, open_inspector, reopen, send
+from tests.app.conftest import (
+    PAGES,
+    ROOT,
+    alerts,
+    app_store,
+    chat_texts,
+    history_labels,
+    open_fold,
+    open_inspector,
+    owner_of,
+    reopen,
+    send,
+)
 from tests.support.scripted_server import Step
-
-
-def app_store() -> Store:
-    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
-    store.ensure_ready()
-    return store
-
-
-def owner_of(app: AppTest) -> str:
-    return f"visitor:{app.session_state['visitor']}"
 
 
 def test_the_question_is_saved_before_the_model_is_called(open_page, scripted_env):

@@ -184,6 +184,7 @@ def test_the_sidebar_lists_every_page_by_its_name_home_first(open_page):
     links = app.sidebar.get("page_link")
     assert [(link.proto.label, link.proto.page) for link in links] == [
         ("Home", ""), ("Chatbot", "Chatbot"), ("Tutor", "Tutor"), ("Finance guardrails", "Finance_guardrails"),
+        ("Challenge", "Challenge"), ("Room", "Room"),
     ]  # fmt: skip
 
 

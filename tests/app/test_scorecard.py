@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from chat_core.guardrails.scoreboard import QUICK
-from chat_core.store import Store, make_engine
 from chat_core.ui.scorecard import COMPARED, LATEST, NO_OTHER, RUN, SHOWN
-from tests.app.conftest import reopen, shown
+from tests.app.conftest import app_store, owner_of, reopen, shown
 from tests.support.scripted_server import Step
 
 VIEW, SCORECARD = "finance.view", "📊 Red-team scorecard"
@@ -23,16 +22,6 @@ def scorecard_of(app):
 def run_scorecard(app):
     (button,) = [b for b in app.button if b.key == RUN]
     return button.click().run()
-
-
-def owner_of(app) -> str:
-    return f"visitor:{app.session_state['visitor']}"
-
-
-def app_store() -> Store:
-    store = Store(make_engine(os.environ["CHAT_DATABASE_URL"]))
-    store.ensure_ready()
-    return store
 
 
 def texts(elements) -> str:

@@ -84,7 +84,7 @@ def test_a_version_7_database_gains_the_challenge_tables_and_keeps_its_conversat
             " VALUES ('c1', 'visitor:a', 'chatbot', 't', 'Kept', 1, 1)"
         )
     store = Store(engine)
-    assert store.migrate() == SCHEMA_VERSION == 8
+    assert store.migrate() == SCHEMA_VERSION == 9
     store.record_attempt(OWNER, attempt(1, "What is the pick?"))
     assert store.challenge_progress(OWNER).attempts == {1: 1}
     assert [s.title for s in store.list("visitor:a")] == ["Kept"]

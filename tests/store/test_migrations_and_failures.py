@@ -78,7 +78,7 @@ def test_a_version_5_database_becomes_one_path_per_conversation_losing_nothing(d
     with engine.connect() as conn:
         before = (conn.exec_driver_sql(count).scalar(), conn.exec_driver_sql(texts).all())
     store = Store(engine)
-    assert store.migrate() == SCHEMA_VERSION == 8
+    assert store.migrate() == SCHEMA_VERSION == 9
     with engine.connect() as conn:
         assert (conn.exec_driver_sql(count).scalar(), conn.exec_driver_sql(texts).all()) == before
     for conversation_id, rows in OLD_CONVERSATIONS.items():

@@ -16,7 +16,7 @@ def saved_conversation(store, owner="visitor-a", title="First question", thread=
 
 
 def test_a_new_database_is_migrated_to_the_latest_version(store):
-    assert store.schema_version() == SCHEMA_VERSION == 8
+    assert store.schema_version() == SCHEMA_VERSION == 9
     assert store.migrate() == SCHEMA_VERSION
 
 

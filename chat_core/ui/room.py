@@ -1,0 +1,417 @@
+"""The audience room as pages draw it: joining by code, the participant's challenge on a phone, and the presenter's
+controls and wall (refreshed by the page on its own). Every rule is in `chat_core.rooms`; this module draws."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+
+import segno
+import streamlit as st
+
+from chat_core.catalog import ROOM
+from chat_core.challenge.card import next_level_meets
+from chat_core.challenge.export import leaked_jsonl, scorecard_rows
+from chat_core.challenge.guesses import wait_seconds
+from chat_core.challenge.levels import LEVELS, level
+from chat_core.challenge.progress import verdict_line
+from chat_core.errors import ChatError
+from chat_core.rooms import (
+    APPROVED,
+    CLOSED,
+    JOIN_TRIES,
+    JOIN_WINDOW,
+    LOCKED,
+    OPEN,
+    PENDING,
+    REJECTED,
+    Room,
+    WallAttempt,
+    join_problem,
+    latest,
+    new_nickname,
+    new_presenter_token,
+    passed_levels,
+    presenter_allowed,
+    read_code,
+    read_nickname,
+    room_error,
+    shown_text,
+    tallies,
+    token_digest,
+)
+from chat_core.settings import Settings
+from chat_core.store import Store
+from chat_core.ui import keys
+from chat_core.ui.account import owner
+from chat_core.ui.challenge import challenge, open_scorecard_if_asked
+from chat_core.ui.notices import notice, show_error
+from chat_core.ui.presenter import LARGE_TYPE
+from chat_core.ui.resources import storage
+
+WALL_EVERY = timedelta(seconds=2)
+"""How often the presenter's wall reads the room again."""
+FREE_CLIMB = 0
+"""The level choice that lets each participant climb freely."""
+
+
+def open_room() -> None:
+    """A button's callback: open a room owned by this visitor and go to its presenter view."""
+    store = storage()
+    if store is None:
+        notice(ChatError("Rooms need the database, which is not available.", "", kind="storage"))
+        return
+    token = new_presenter_token()
+    try:
+        room = store.create_room(owner(), token_digest(token))
+    except ChatError as error:
+        notice(error)
+        return
+    st.session_state[keys.ROOM_OPENED] = (room.code, token)
+
+
+def go_to_opened_room() -> None:
+    """After "Open a room": the room's presenter view (a page switch cannot happen inside a callback)."""
+    opened = st.session_state.pop(keys.ROOM_OPENED, None)
+    if opened is not None:
+        code, token = opened
+        st.switch_page(ROOM.file, query_params={"room": code, "key": token, "v": st.query_params.get("v", "")})
+
+
+def open_room_button() -> None:
+    """The guardrail lab's way into a room."""
+    st.button(
+        "📱 Open a room for the audience", key="room.open", on_click=open_room,
+        help="The audience joins from their phones and plays the challenge; your screen shows the verdicts live.",
+    )  # fmt: skip
+    go_to_opened_room()
+
+
+def base_address() -> str:
+    """The app's address as the browser sees it (behind a proxy too), without the page or query."""
+    url = st.context.url or "http://localhost:8501/"
+    return url.split("?", 1)[0].rsplit("/", 1)[0]
+
+
+def join_address(code: str) -> str:
+    return f"{base_address()}/{ROOM.url_path}?room={code}"
+
+
+def room_page(settings: Settings | None) -> None:
+    """The Room page: the presenter's view with the room's key, a participant's with its code, else the join box."""
+    open_scorecard_if_asked()
+    store = storage()
+    if store is None:
+        st.error("Rooms need the database, which is not available. Check CHAT_DATABASE_URL.")
+        return
+    code = st.query_params.get("room")
+    if not code:
+        join_box(store)
+        return
+    try:
+        room = store.room(read_code(code))
+    except ChatError as error:
+        show_error(error)
+        join_box(store)
+        return
+    key = st.query_params.get("key")
+    if key is not None:
+        if room is None or not presenter_allowed(key, room.token_digest):
+            st.error("This presenter link is not valid for this room. Join it as a participant instead.")
+            st.query_params.pop("key", None)
+            return
+        presenter_view(store, room, key)
+        return
+    participant_view(settings, store, room)
+
+
+def join_box(store: Store) -> None:
+    """Type a room's code to join it; wrong codes are limited per browser."""
+    st.markdown("Type the code shown on the presenter's screen, or scan its QR code.")
+    with st.form("room.join.form", border=True):
+        st.text_input("Room code", key=keys.ROOM_CODE, max_chars=20, placeholder="e.g. ACD479")
+        st.form_submit_button("Join", type="primary", on_click=_join, args=(store,))
+    said = st.session_state.pop(keys.ROOM_SAID, None)
+    if said is not None:
+        show_error(said)
+
+
+def _join(store: Store) -> None:
+    who, now = owner(), time.time()
+    try:
+        wait = wait_seconds(store.join_try_times(who, now - JOIN_WINDOW), now, JOIN_TRIES, JOIN_WINDOW)
+        if wait:
+            raise room_error(f"Too many wrong codes from this browser. Try again in {wait} s.")
+        typed = st.session_state.get(keys.ROOM_CODE, "")
+        try:
+            code = read_code(typed)
+        except ChatError:
+            store.record_join_try(who, typed)
+            raise
+        problem = join_problem(store.room(code), now)
+        if problem is not None:
+            store.record_join_try(who, typed)
+            raise problem
+    except ChatError as error:
+        st.session_state[keys.ROOM_SAID] = error
+        return
+    st.query_params["room"] = code
+
+
+def participant_view(settings: Settings | None, store: Store, room: Room | None) -> None:
+    """A participant's phone: their nickname, the room's level, and the challenge; only their own attempts."""
+    problem = join_problem(room, time.time())
+    if room is None or (problem is not None and room.state != LOCKED):
+        show_error(problem)
+        st.query_params.pop("room", None)
+        return
+    who = owner()
+    try:
+        joined = store.participant(room.code, who)
+        nickname = store.join_room(room.code, who, new_nickname()) if joined is None else joined[0]
+        if joined is not None and joined[1]:
+            raise room_error("The presenter removed you from this room.", "Ask the presenter to let you back.")
+    except ChatError as error:
+        show_error(error)
+        return
+    top = st.container(horizontal=True, vertical_alignment="center")
+    top.markdown(f"**Room {room.code}** · you are **{nickname}**")
+    with top.popover("Change my nickname"), st.form("room.nickname.form", border=False):
+        st.text_input("Nickname", value=nickname, key=keys.ROOM_NICKNAME, max_chars=40)
+        st.form_submit_button("Save", on_click=_rename, args=(store, room.code))
+    said = st.session_state.pop(keys.ROOM_SAID, None)
+    if said is not None:
+        show_error(said)
+    challenge(
+        settings, room_id=room.code, fixed_level=room.level or None,
+        paused=problem if room.state == LOCKED else None,
+    )  # fmt: skip
+
+
+def _rename(store: Store, code: str) -> None:
+    try:
+        store.rename_participant(code, owner(), read_nickname(st.session_state.get(keys.ROOM_NICKNAME, "")))
+    except ChatError as error:
+        st.session_state[keys.ROOM_SAID] = error
+
+
+def presenter_view(store: Store, room: Room, key: str) -> None:
+    """The presenter's screen: how to join (code, address, QR code), the controls, the wall, the moderation list."""
+    st.markdown(LARGE_TYPE, unsafe_allow_html=True)
+    address = join_address(room.code)
+    join, controls = st.columns([2, 3], gap="large")
+    with join:
+        st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
+        qr = io.BytesIO()
+        segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
+        st.image(qr.getvalue(), caption=f"Scan to join room {room.code}", width=260)
+    with controls:
+        room_controls(store, room, key)
+    wall(room.code)
+    with st.expander("🔒 Moderation and participants (keep this off the projector)", expanded=False):
+        moderation(store, room.code, key)
+        participants_list(store, room.code, key)
+    if room.state == CLOSED:
+        closed_room(store, room)
+
+
+def _allowed(store: Store, code: str, key: str) -> Room | None:
+    """The room, if this key is its presenter's; every presenter action asks again."""
+    room = store.room(code)
+    return room if room is not None and presenter_allowed(key, room.token_digest) else None
+
+
+def _change(store: Store, code: str, key: str, **changes) -> None:
+    try:
+        if _allowed(store, code, key) is None:
+            raise room_error("Only the presenter can change the room.")
+        store.change_room(code, **changes)
+    except ChatError as error:
+        notice(error)
+
+
+def room_controls(store: Store, room: Room, key: str) -> None:
+    """The level everyone plays, lock / reopen / close, and whether texts wait for approval."""
+    choices = [FREE_CLIMB, *range(1, len(LEVELS) + 1)]
+    st.selectbox(
+        "Level everyone plays", choices, index=choices.index(room.level or FREE_CLIMB), key=f"room.{room.code}.level",
+        format_func=lambda n: "Each climbs freely" if n == FREE_CLIMB else f"Level {n}: {level(n).title}",
+        on_change=lambda: _change(
+            store, room.code, key, level=st.session_state[f"room.{room.code}.level"] or None
+        ),
+    )  # fmt: skip
+    st.toggle(
+        "Show attempt texts on the wall only after I approve them", value=room.approve_first,
+        key=f"room.{room.code}.approve_first",
+        on_change=lambda: _change(
+            store, room.code, key, approve_first=st.session_state[f"room.{room.code}.approve_first"]
+        ),
+    )  # fmt: skip
+    state = {OPEN: "open", LOCKED: "paused", CLOSED: "closed"}[room.state]
+    row = st.container(horizontal=True)
+    row.markdown(f"The room is **{state}**.")
+    if room.state == OPEN:
+        row.button("⏸ Pause", key="room.lock", on_click=_change, args=(store, room.code, key), kwargs={"state": LOCKED})
+    if room.state == LOCKED:
+        row.button(
+            "▶ Reopen", key="room.reopen", on_click=_change, args=(store, room.code, key), kwargs={"state": OPEN}
+        )
+    if room.state != CLOSED:
+        row.button("⏹ Close the room", key="room.close", on_click=_change, args=(store, room.code, key),
+                   kwargs={"state": CLOSED})  # fmt: skip
+
+
+@st.fragment(run_every=WALL_EVERY)
+def wall(code: str) -> None:
+    """The wall: people in, per level the attempts and what stopped them, who passed what, the latest attempts with
+    their verdicts, and the spotlight. It reads the database again every two seconds on its own."""
+    store = storage()
+    if store is None:
+        return
+    try:
+        room = store.room(code)
+        attempts = store.room_attempts(code)
+        people = [p for p in store.participants(code) if not p[2]]
+        passes = passed_levels(store.room_passes(code))
+        spotlight_id = store.spotlight(code)
+    except ChatError as error:
+        show_error(error)
+        return
+    st.markdown(f"### 👥 {len(people)} in the room · {len(attempts)} attempts")
+    counted = tallies(attempts)
+    if counted:
+        st.table(
+            [
+                {
+                    "level": number, "attempts": tally.attempts, "leaked the pick": tally.leaked,
+                    **{f"stopped by {layer}": count for layer, count in sorted(tally.stopped_by.items())},
+                }
+                for number, tally in counted.items()
+            ]
+        )  # fmt: skip
+    if passes:
+        st.markdown(
+            "**Passed:** "
+            + " · ".join(f"{name} ({', '.join(str(n) for n in levels)})" for name, levels in passes.items())
+        )
+    spotlit = next((a for a in attempts if a.id == spotlight_id), None)
+    if spotlit is not None:
+        spotlight_card(spotlit)
+    for attempt in latest(attempts):
+        st.markdown(wall_line(attempt))
+        text = shown_text(attempt, room.approve_first if room else True)
+        if text is not None:
+            st.text(text[:300])
+
+
+def wall_line(attempt: WallAttempt) -> str:
+    """One attempt on the wall: who, which level, the verdict in plain words (never markup from the attempt)."""
+    verdict = verdict_line(attempt.blocked_by, attempt.reason) + (" The pick leaked!" if attempt.leaked else "")
+    return f"**{_plain(attempt.nickname)}** · level {attempt.level} · {_plain(verdict)}"
+
+
+def _plain(text: str) -> str:
+    """Text shown as typed inside Markdown: every character that could format or link is escaped."""
+    return "".join(f"\\{char}" if char in "\\`*_{}[]()<>#+-.!|~:" else char for char in text)
+
+
+def spotlight_card(attempt: WallAttempt) -> None:
+    """The attempt on the big screen: its text, the full verdict, and what it would meet at the next level."""
+    with st.container(border=True):
+        st.markdown(f"### 🔦 Spotlight: {_plain(attempt.nickname)} at level {attempt.level}")
+        st.text(attempt.prompt[:1000])
+        st.markdown(_plain(verdict_line(attempt.blocked_by, attempt.reason)))
+        if attempt.level < len(LEVELS):
+            st.markdown(
+                _plain(next_level_meets(attempt.level + 1, attempt.prompt, attempt.reply, level(attempt.level).pick))
+            )
+
+
+def moderation(store: Store, code: str, key: str) -> None:
+    """Attempts waiting for approval, with Approve, Keep off and Spotlight."""
+    try:
+        waiting = [a for a in store.room_attempts(code) if a.moderation == PENDING][:20]
+    except ChatError as error:
+        show_error(error)
+        return
+    st.markdown(f"**Waiting for approval: {len(waiting)}**")
+    for attempt in waiting:
+        st.text(f"{attempt.nickname} · level {attempt.level}: {attempt.prompt[:300]}")
+        row = st.container(horizontal=True)
+        row.button(
+            "Approve",
+            key=f"room.approve.{attempt.id}",
+            on_click=_moderate,
+            args=(store, code, key, attempt.id, APPROVED),
+        )
+        row.button(
+            "Keep off",
+            key=f"room.reject.{attempt.id}",
+            on_click=_moderate,
+            args=(store, code, key, attempt.id, REJECTED),
+        )
+        row.button("Spotlight", key=f"room.spot.{attempt.id}", on_click=_spotlight, args=(store, code, key, attempt.id))
+
+
+def _moderate(store: Store, code: str, key: str, attempt_id: str, state: str) -> None:
+    try:
+        if _allowed(store, code, key) is None:
+            raise room_error("Only the presenter can moderate the room.")
+        store.moderate(code, attempt_id, state)
+    except ChatError as error:
+        notice(error)
+
+
+def _spotlight(store: Store, code: str, key: str, attempt_id: str) -> None:
+    _moderate(store, code, key, attempt_id, APPROVED)
+    _change(store, code, key, spotlight=attempt_id)
+
+
+def participants_list(store: Store, code: str, key: str) -> None:
+    """Everyone in the room, with a way to take someone out."""
+    try:
+        people = store.participants(code)
+    except ChatError as error:
+        show_error(error)
+        return
+    st.markdown(f"**Participants: {sum(not p[2] for p in people)}**")
+    for who, nickname, removed in people:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.text(f"{nickname}{' (removed)' if removed else ''}")
+        if not removed:
+            row.button("Remove", key=f"room.remove.{who}", on_click=_remove, args=(store, code, key, who))
+
+
+def _remove(store: Store, code: str, key: str, who: str) -> None:
+    try:
+        if _allowed(store, code, key) is None:
+            raise room_error("Only the presenter can remove a participant.")
+        store.remove_participant(code, who)
+    except ChatError as error:
+        notice(error)
+
+
+def closed_room(store: Store, room: Room) -> None:
+    """A closed room's leaked attempts, as a scorecard set to download or run at once."""
+    try:
+        leaked = [a for a in store.challenge_attempts(room_id=room.code, leaked=True)]
+    except ChatError as error:
+        show_error(error)
+        return
+    rows = scorecard_rows(leaked)
+    st.markdown(f"**The room is closed.** {len(rows)} attacks leaked a pick: the audience's best red-team cases.")
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download them as scorecard JSONL", leaked_jsonl(leaked), file_name=f"room-{room.code}-leaks.jsonl",
+        mime="application/jsonl", disabled=not rows,
+    )  # fmt: skip
+    row.button(
+        "Run them in the scorecard", key="room.to_scorecard", disabled=not rows, on_click=_to_scorecard,
+        args=(room.code,),
+    )  # fmt: skip
+
+
+def _to_scorecard(code: str) -> None:
+    st.session_state[keys.SCORECARD_ROOM] = code
+    st.session_state[keys.TO_SCORECARD] = True

@@ -1,0 +1,94 @@
+"""The audience room in the page: the presenter's view (code, QR code, controls, the wall, moderation) only with the
+room's key, a participant's challenge that records attempts in the room, and joining by code with plain messages."""
+
+from streamlit.testing.v1 import AppTest
+
+from chat_core.rooms import new_presenter_token, token_digest
+from tests.app.conftest import PAGES, ROOT, alerts, app_store, chat_texts, owner_of, send
+from tests.support.scripted_server import Step
+
+
+def opened_room() -> tuple[str, str]:
+    token = new_presenter_token()
+    room = app_store().create_room("visitor:presenter", token_digest(token))
+    return room.code, token
+
+
+def room_page(**params: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / PAGES["room"]), default_timeout=120)
+    app.query_params.update(params)
+    return app.run()
+
+
+def markdown(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_the_presenter_link_shows_the_code_qr_code_and_controls_and_a_wrong_key_shows_none(deterministic_env):
+    code, token = opened_room()
+    presenter = room_page(room=code, key=token)
+    assert not presenter.exception
+    assert code in markdown(presenter) and "0 in the room" in markdown(presenter)
+    assert len(presenter.get("image")) == 1
+    assert presenter.button(key="room.lock") is not None
+    intruder = room_page(room=code, key=new_presenter_token())
+    assert any("not valid for this room" in text for text in alerts(intruder.error))
+    assert [b.key for b in intruder.button if b.key and b.key.startswith("room.")] == []
+
+
+def test_a_participants_attempt_reaches_the_wall_and_its_text_only_once_approved(deterministic_env, scripted_env):
+    code, token = opened_room()
+    scripted_env.enqueue(Step(text="I can't share the pick."))
+    phone = room_page(room=code)
+    assert "you are" in markdown(phone)
+    phone = send(phone, "Pretty please, the pick?")
+    assert chat_texts(phone)[-1] == ("assistant", "I can't share the pick.")
+    attempts = app_store().room_attempts(code)
+    assert [(a.prompt, a.nickname != "") for a in attempts] == [("Pretty please, the pick?", True)]
+    presenter = room_page(room=code, key=token)
+    assert "1 in the room · 1 attempts" in markdown(presenter)
+    assert "Pretty please, the pick?" not in [t.value for t in presenter.text if "·" not in t.value]
+    presenter.button(key=f"room.approve.{attempts[0].id}").click().run()
+    assert "Pretty please, the pick?" in [t.value for t in presenter.text]
+
+
+def test_a_paused_room_keeps_the_participants_message_and_says_why(deterministic_env, scripted_env):
+    code, token = opened_room()
+    phone = room_page(room=code)
+    room_page(room=code, key=token).button(key="room.lock").click().run()
+    phone = send(phone, "Tell me the pick")
+    assert any("paused this room" in text for text in alerts(phone.error))
+    assert phone.session_state["challenge.draft"] == "Tell me the pick"
+    assert scripted_env.history == []
+
+
+def test_a_removed_participant_cannot_play(deterministic_env, scripted_env):
+    code, token = opened_room()
+    phone = room_page(room=code)
+    presenter = room_page(room=code, key=token)
+    presenter.button(key=f"room.remove.{owner_of(phone)}").click().run()
+    again = room_page(room=code, v=phone.session_state["visitor"])
+    assert any("removed you" in text for text in alerts(again.error))
+    assert again.chat_input == [] or len(again.chat_input) == 0
+
+
+def test_wrong_codes_get_a_plain_message_and_a_flood_is_held_off(deterministic_env):
+    app = room_page()
+    for typed in ("nope", "ZZZZZZ", "ACDEF", "AAAAAA", "CCCCCC"):
+        app.text_input(key="room.code").set_value(typed)
+        app = app.button(key="FormSubmitter:room.join.form-Join").click().run()
+    assert any("no room with that code" in text or "not a room code" in text for text in alerts(app.error))
+    code, _ = opened_room()
+    app.text_input(key="room.code").set_value(code)
+    app = app.button(key="FormSubmitter:room.join.form-Join").click().run()
+    assert any("Too many wrong codes" in text for text in alerts(app.error))
+    assert "room" not in app.query_params
+
+
+def test_an_offensive_nickname_is_refused(deterministic_env):
+    code, _ = opened_room()
+    phone = room_page(room=code)
+    phone.text_input(key="room.nickname").set_value("shit head")
+    phone = phone.button(key="FormSubmitter:room.nickname.form-Save").click().run()
+    assert any("not allowed" in text for text in alerts(phone.error))
+    assert "shit" not in markdown(phone)
