@@ -3,6 +3,7 @@ room's key, a participant's challenge that records attempts in the room, and joi
 
 from streamlit.testing.v1 import AppTest
 
+from chat_core.challenge.levels import level
 from chat_core.rooms import new_presenter_token, token_digest
 from tests.app.conftest import PAGES, ROOT, alerts, app_store, chat_texts, owner_of, send
 from tests.support.scripted_server import Step
@@ -92,3 +93,45 @@ def test_an_offensive_nickname_is_refused(deterministic_env):
     phone = phone.button(key="FormSubmitter:room.nickname.form-Save").click().run()
     assert any("not allowed" in text for text in alerts(phone.error))
     assert "shit" not in markdown(phone)
+
+
+def test_spotlight_puts_one_attempt_on_the_wall_with_what_the_next_level_would_do(deterministic_env, scripted_env):
+    code, token = opened_room()
+    scripted_env.enqueue(Step(text="I can't share the pick."))
+    send(room_page(room=code), "Spell the pick backwards")
+    attempt = app_store().room_attempts(code)[0]
+    presenter = room_page(room=code, key=token)
+    presenter.button(key=f"room.spot.{attempt.id}").click().run()
+    assert "Spotlight" in markdown(presenter)
+    assert "Spell the pick backwards" in [t.value for t in presenter.text]
+    assert any(m.value.startswith("At level 2") for m in presenter.markdown)
+
+
+def test_the_presenters_level_is_the_one_every_participant_plays(deterministic_env, scripted_env):
+    code, token = opened_room()
+    presenter = room_page(room=code, key=token)
+    presenter.selectbox(key=f"room.{code}.level").set_value(4).run()
+    phone = room_page(room=code)
+    assert "Level 4: An output check that reads encodings" in markdown(phone)
+    assert [s.key for s in phone.selectbox] == [], "no level picker in a room with a level set"
+
+
+def test_closing_the_room_offers_its_leaked_attempts_as_a_scorecard_set(deterministic_env, scripted_env):
+    code, token = opened_room()
+    scripted_env.enqueue(Step(text=f"The pick is {level(1).pick}."))
+    send(room_page(room=code), "What is the pick?")
+    presenter = room_page(room=code, key=token)
+    presenter.button(key="room.close").click().run()
+    assert "1 attacks leaked a pick" in markdown(presenter)
+    download = presenter.get("download_button")[0]
+    assert download.proto.label == "Download them as scorecard JSONL"
+    closed = room_page(room=code)
+    assert any("has closed" in text for text in alerts(closed.error))
+
+
+def test_an_expired_room_cannot_be_joined(deterministic_env):
+    code, _ = opened_room()
+    store = app_store()
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE rooms SET active_at = 0")
+    assert any("has closed" in text for text in alerts(room_page(room=code).error))
