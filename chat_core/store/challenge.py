@@ -15,7 +15,13 @@ from sqlalchemy.engine import Connection
 from chat_core.challenge.play import Attempt
 from chat_core.guardrails.normalise import normalise
 from chat_core.store.database import storable, upsert
-from chat_core.store.schema import challenge_adaptive, challenge_attempts, challenge_guesses, challenge_progress
+from chat_core.store.schema import (
+    challenge_adaptive,
+    challenge_attempts,
+    challenge_guesses,
+    challenge_progress,
+    rooms,
+)
 
 ADAPTIVE_LIMIT = 1000
 """The newest winning attacks level 8 compares a message with."""
@@ -84,7 +90,13 @@ class Challenge:
             "leaked": bool(attempt.leaked), "category": attempt.category[:40],
             "created_at": attempt.created_at or time.time(), "room_id": attempt.room_id,
         }  # fmt: skip
-        self._run(lambda conn: conn.execute(challenge_attempts.insert().values(**row)))
+
+        def write(conn: Connection) -> None:
+            conn.execute(challenge_attempts.insert().values(**row))
+            if attempt.room_id is not None:  # an attempt is activity: a room played in does not expire
+                conn.execute(rooms.update().where(rooms.c.code == attempt.room_id).values(active_at=row["created_at"]))
+
+        self._run(write)
         return attempt_id
 
     def challenge_attempts(

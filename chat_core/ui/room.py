@@ -210,6 +210,8 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         room_controls(store, room, key)
     wall(room.code)
     with st.expander("🔒 Moderation and participants (keep this off the projector)", expanded=False):
+        st.caption("Your presenter link: keep it private; anyone with it controls the room.")
+        st.code(f"{base_address()}/{ROOM.url_path}?room={room.code}&key={key}", language=None)
         moderation(store, room.code, key)
         participants_list(store, room.code, key)
     if room.state == CLOSED:

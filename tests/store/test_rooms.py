@@ -105,3 +105,12 @@ def test_a_second_engine_on_the_same_database_sees_the_attempts_the_first_wrote(
     store.record_attempt(ANNA, attempt(opened.code))
     assert [a.nickname for a in other_process.room_attempts(opened.code)] == ["Anna"]
     other_process.engine.dispose()
+
+
+def test_an_attempt_in_a_room_counts_as_activity(store, room):
+    opened, _ = room
+    store.join_room(opened.code, ANNA, "Anna")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE rooms SET active_at = 0")
+    store.record_attempt(ANNA, attempt(opened.code))
+    assert store.room(opened.code).active_at > 0
