@@ -15,6 +15,7 @@ import numpy as np
 
 from chat_core.challenge.checks import REFUSAL, shared_encoder
 from chat_core.checks import CheckInput, Verdict
+from chat_core.guardrails.classifier import limit_threads
 from chat_core.guardrails.normalise import normalise
 
 NEAR = 0.8
@@ -74,7 +75,9 @@ class AdaptiveDefence:
         """The highest similarity of the message to a stored attack, and that attack (0.0, None when none)."""
         if not self.prompts:
             return 0.0, None
-        similarity = self.vectors @ embed([message], self.encoder)[0]
+        vector = embed([message], self.encoder)[0]
+        with limit_threads():  # two BLAS threads on two busy cores wait on each other far longer than they compute
+            similarity = self.vectors @ vector
         best = int(np.argmax(similarity))
         return float(similarity[best]), self.prompts[best]
 
