@@ -147,11 +147,16 @@ def guess_box(store: Store | None, who: str, number: int) -> None:
         (st.success if said[1] else st.info)(said[2])
 
 
-def level_card(store: Store | None, who: str, number: int, passed: bool) -> None:
-    """The after-level card: what defended the level, the kind of attack that beat it, and what the winning prompt
-    would meet at the next level (run through that level's checks now)."""
-    if not passed:
-        return
+def cards_shown(number: int, progress: Progress) -> tuple[int, ...]:
+    """The after-level cards beside a level: the one just passed (the page moved on to the next level), then the
+    level played if it was passed before."""
+    just_passed = st.session_state.get(keys.CHALLENGE_CARD)
+    return tuple(n for n in dict.fromkeys((just_passed, number)) if n in progress.passed)
+
+
+def level_card(store: Store | None, who: str, number: int) -> None:
+    """The after-level card of a passed level: what defended it, the kind of attack that beat it, and what the
+    winning prompt would meet at the next level (run through that level's checks now)."""
     try:
         attempts = store.challenge_attempts(who, level=number) if store is not None else []
     except ChatError:
@@ -255,7 +260,8 @@ def challenge(
         _chat_turn(settings, store, who, number, conversation, typed, room_id)
     with side:  # drawn once the turn is recorded, so its counts include it
         guess_box(store, who, number)
-        level_card(store, who, number, number in progress.passed)
+        for passed in cards_shown(number, progress):
+            level_card(store, who, passed)
         progress_box(store, who, _progress(store, who) if typed else progress)
 
 

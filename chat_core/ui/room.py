@@ -212,8 +212,7 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
     with st.expander("🔒 Moderation and participants (keep this off the projector)", expanded=False):
         st.caption("Your presenter link: keep it private; anyone with it controls the room.")
         st.code(f"{base_address()}/{ROOM.url_path}?room={room.code}&key={key}", language=None)
-        moderation(store, room.code, key)
-        participants_list(store, room.code, key)
+        moderation_and_participants(room.code, key)
     if room.state == CLOSED:
         closed_room(store, room)
 
@@ -328,6 +327,15 @@ def spotlight_card(attempt: WallAttempt) -> None:
             st.markdown(
                 _plain(next_level_meets(attempt.level + 1, attempt.prompt, attempt.reply, level(attempt.level).pick))
             )
+
+
+@st.fragment(run_every=WALL_EVERY)
+def moderation_and_participants(code: str, key: str) -> None:
+    """The moderation list and the participants, read again with the wall: attempts arrive without a click."""
+    store = storage()
+    if store is not None:
+        moderation(store, code, key)
+        participants_list(store, code, key)
 
 
 def moderation(store: Store, code: str, key: str) -> None:
