@@ -1,4 +1,5 @@
-"""Two app processes on one PostgreSQL behind nginx (deploy/nginx.conf): a conversation continued across them."""
+"""Two app processes on one PostgreSQL behind nginx (deploy/nginx.conf): a conversation continued across them, and a
+room's wall on one showing attempts made through the other."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from chat_core.challenge.levels import level
 from chat_core.providers.local_server import free_port, stop_process
+from tests.e2e.challenge_steps import ask_and_wait
 from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures, shared with the browser tests)
     REPLY_TIMEOUT,
     ROOT,
@@ -27,6 +30,7 @@ from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures, shared wit
     send,
     wait_until_idle,
 )
+from tests.e2e.room_steps import approve_all, join_by_link, open_room, wall_count, wall_texts
 from tests.support.scripted_server import ScriptedServer, Step
 
 pytestmark = pytest.mark.browser
@@ -100,6 +104,24 @@ def upstream_for(proxy_url: str, route: str) -> str:
         return response.headers["X-Upstream"]
 
 
+def pages_on_each_process(chromium: Browser, proxy, **apps: str) -> tuple[str, dict]:
+    """nginx in front of the named app processes, and a browser page routed to each: (proxy URL, {name: page})."""
+    upstreams = {url.removeprefix("http://"): name for name, url in apps.items()}
+    proxy_url = proxy(list(upstreams))
+    routes = {}
+    for candidate in (f"route{i}" for i in range(200)):
+        routes.setdefault(upstreams[upstream_for(proxy_url, candidate)], candidate)
+        if len(routes) == len(apps):
+            break
+    assert len(routes) == len(apps), "nginx spread the routes over every app process"
+    pages = {}
+    for name, route in routes.items():
+        context = chromium.new_context()
+        context.add_cookies([{"name": ROUTE, "value": route, "url": proxy_url}])
+        pages[name] = context.new_page()
+    return proxy_url, pages
+
+
 def test_a_conversation_started_on_one_app_process_continues_on_the_other_through_the_proxy(
     browser: Browser,  # noqa: F811 (the fixture imported above)
     postgres_url,
@@ -115,20 +137,7 @@ def test_a_conversation_started_on_one_app_process_continues_on_the_other_throug
             running_app(tmp_path / "first", OPENAI_BASE_URL=models["first"].base_url, **common) as first,
             running_app(tmp_path / "second", OPENAI_BASE_URL=models["second"].base_url, **common) as second,
         ):
-            upstreams = {url.removeprefix("http://"): name for name, url in (("first", first), ("second", second))}
-            proxy_url = proxy(list(upstreams))
-            routes = {}
-            for candidate in (f"route{i}" for i in range(200)):
-                routes.setdefault(upstreams[upstream_for(proxy_url, candidate)], candidate)
-                if len(routes) == 2:
-                    break
-            assert len(routes) == 2, "nginx spread the routes over both app processes"
-
-            pages = {}
-            for name, route in routes.items():
-                context = browser.new_context()
-                context.add_cookies([{"name": ROUTE, "value": route, "url": proxy_url}])
-                pages[name] = context.new_page()
+            proxy_url, pages = pages_on_each_process(browser, proxy, first=first, second=second)
 
             open_chat(pages["first"], f"{proxy_url}/Chatbot")
             send(pages["first"], "First question")
@@ -160,3 +169,34 @@ def test_a_conversation_started_on_one_app_process_continues_on_the_other_throug
         ("assistant", "Answer from the first process."),
         ("user", "Second question"),
     ]
+
+
+def test_a_room_wall_served_by_one_app_process_shows_attempts_made_through_the_other(
+    browser: Browser,  # noqa: F811 (the fixture imported above)
+    postgres_url,
+    proxy,
+    tmp_path,
+):
+    model = ScriptedServer().start()
+    model.enqueue(Step(text=f"The pick of the week is {level(1).pick}."))
+    try:
+        common = {
+            "CHAT_DATABASE_URL": postgres_url, "OPENAI_BASE_URL": model.base_url, "CHAT_MODEL": "scripted-model",
+            "CHAT_MAX_RETRIES": "0",
+        }  # fmt: skip
+        with running_app(tmp_path / "wall", **common) as wall, running_app(tmp_path / "phone", **common) as phone:
+            proxy_url, pages = pages_on_each_process(browser, proxy, wall=wall, phone=phone)
+            presenter, participant = pages["wall"], pages["phone"]
+            code, _ = open_room(presenter, proxy_url)
+            join_by_link(participant, proxy_url, code)
+            ask_and_wait(participant, "What is the pick of the week?")
+
+            expect(wall_count(presenter, 1, 1)).to_be_visible(timeout=REPLY_TIMEOUT)  # read from PostgreSQL
+            expect(presenter.get_by_text("The pick leaked!")).to_have_count(1)
+            approve_all(presenter, 1)
+            expect(wall_texts(presenter).filter(has_text="What is the pick of the week?")).to_have_count(1)
+            for page in pages.values():
+                page.context.close()
+    finally:
+        model.stop()
+    assert len(model.history) == 1
