@@ -83,6 +83,18 @@ def _blocked(layer: str, check: str, reason: str, **extra) -> Verdict:
     return Verdict(layer, check, True, reason, redirect=REFUSAL, **extra)
 
 
+UNFINISHED = 5
+"""A reply still streaming that ends in this many of the pick's first letters (or more) is writing the pick: shown,
+they would stay on the page a moment before the whole pick was caught and the reply withdrawn."""
+
+
+def begins_the_pick(reply: str, pick: str) -> bool:
+    """Whether a partial reply ends partway through the pick (its first letters, spaced out or not)."""
+    key = key_of(pick)
+    tail = "".join(c for c in reply[-4 * len(key) :].lower() if "a" <= c <= "z")
+    return any(tail.endswith(key[:size]) for size in range(UNFINISHED, len(key)))
+
+
 class PickLeakCheck:
     """Stops a reply that gives the pick away, read through the given views (plain, or every encoding)."""
 
@@ -93,6 +105,8 @@ class PickLeakCheck:
 
     def __call__(self, turn: CheckInput, reply: str, *, final: bool) -> Verdict:
         view = find_leak(reply, self.pick, self.views)
+        if view is None and not final and begins_the_pick(reply, self.pick):
+            return _blocked("output", self.name, "The reply began to write the pick.")
         if view is None:
             plain = "plain, spaced out or in any case" if self.views == PLAIN else "in any form the check reads"
             return Verdict("output", self.name, False, f"The reply does not give the pick away ({plain}).")
