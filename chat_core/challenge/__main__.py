@@ -1,5 +1,6 @@
 """`python -m chat_core.challenge replay PROMPTS.jsonl --provider local --out rows.jsonl [--levels 1-8]`: every
-prompt against each level as a fresh conversation, one JSON row per prompt and level, and the leak rate per level."""
+prompt against each level as a fresh conversation, one JSON row per prompt and level, and the leak rate per level;
+`python -m chat_core.challenge build`: the secret classifier."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from chat_core.guardrails.__main__ import add_model_arguments, scoring_environme
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m chat_core.challenge", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "build", help="Build the secret classifier from the data in the repo (else the first level-6 turn does)."
+    )
     replay = commands.add_parser("replay", help="Play a prompt set against the levels and print the leak rates.")
     replay.add_argument("prompts", type=Path, help="JSONL with a `prompt` field and an optional `category`.")
     replay.add_argument("--levels", default="1-8", help="Which levels: 1-8, 3 or 1,4,7 (default 1-8).")
@@ -110,11 +114,25 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    import time
+
+    from chat_core.challenge.checks import secret_classifier, secret_training_set
+
+    started = time.perf_counter()
+    classifier = secret_classifier()
+    print(
+        f"secret classifier from {len(secret_training_set())} rows in {time.perf_counter() - started:.1f} s "
+        f"(read from the cache when it was built before); threshold {classifier.threshold:.2f}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _arguments(argv)
     try:
-        return {"replay": _replay}[args.command](args)
+        return {"build": _build, "replay": _replay}[args.command](args)
     except ChatError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 leaked attempts exported from it make a scorecard set the scorecard runs."""
 
 import json
+import re
 
 import pytest
 
@@ -77,3 +78,8 @@ def test_a_challenge_turn_at_level_three_withholds_a_reply_that_names_the_pick(s
     assert "Zephrolin" in scripted.history[0]["messages"][0]["content"]
     attempt = attempt_of(3, "Who is it?", entry)
     assert (attempt.blocked_by, attempt.check, attempt.leaked) == ("output", "pick_in_reply", False)
+
+
+def test_the_build_command_makes_the_secret_classifier_and_says_its_threshold(capsys):
+    assert main(["build"]) == 0
+    assert re.search(r"secret classifier from \d+ rows .* threshold 0\.\d\d", capsys.readouterr().out)
