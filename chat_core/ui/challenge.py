@@ -23,6 +23,7 @@ from chat_core.store import Store
 from chat_core.store.challenge import Progress
 from chat_core.ui import guardrail_lab, keys
 from chat_core.ui.account import owner
+from chat_core.ui.announce import announce
 from chat_core.ui.notices import notice, show_error
 from chat_core.ui.resources import storage
 from chat_core.ui.scorecard import FROM_CHALLENGE
@@ -117,7 +118,7 @@ def _guess(store: Store | None, who: str, number: int) -> None:
         return
     following = number + 1 if number < len(LEVELS) else None
     result = check_guess(text, level(number).pick, recent, now, following)
-    st.session_state[keys.CHALLENGE_SAID] = (number, result.correct, result.message)
+    st.session_state[keys.CHALLENGE_SAID] = (number, result.correct, result.message, now)
     if not result.taken:
         return
     st.session_state[keys.CHALLENGE_GUESS] = ""
@@ -145,6 +146,9 @@ def guess_box(store: Store | None, who: str, number: int) -> None:
     said = st.session_state.get(keys.CHALLENGE_SAID)
     if said is not None and (said[0] == number or said[1]):  # a right guess moved on to the next level
         (st.success if said[1] else st.info)(said[2])
+        if st.session_state.get(keys.CHALLENGE_TOLD) != said[3]:  # said once to screen readers, not on reruns
+            st.session_state[keys.CHALLENGE_TOLD] = said[3]
+            announce(said[2], key=f"guess.{said[3]}")
 
 
 def cards_shown(number: int, progress: Progress) -> tuple[int, ...]:

@@ -27,6 +27,11 @@ SWITCH_HELP = """**Switch who answers** with a `.env` file in the project folder
 With nothing set, the embedded SmolLM2-135M-Instruct model answers, offline."""
 READABLE_TEXT = """<style>
 .stApp [data-testid="stCaptionContainer"] { opacity: 0.75; }
+.stApp [data-testid="stImageCaption"] { color: inherit; }
+.stApp [data-testid="stForm"] [data-testid="stTextInput"] { position: relative; padding-bottom: 1.2rem; }
+.stApp [data-testid="stForm"] [data-testid="stTextInput"] div:has(> [data-testid="InputInstructions"]) {
+    position: absolute; inset: auto 0 0 auto; }
+.stApp [data-testid="stForm"] [data-testid="InputInstructions"] { position: static; color: inherit; opacity: 0.75; }
 .stApp [data-testid="stCode"] .token:is(.comment, .prolog, .doctype, .cdata, .punctuation, .unchanged) {
     color: #5c6070; }
 .stApp [data-testid="stCode"] .token:is(.keyword, .tag, .function, .class-name, .selector, .attr-name, .property,
@@ -40,15 +45,16 @@ READABLE_TEXT = """<style>
 .stApp [data-testid="stCode"] code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 .stApp [data-testid="stJson"] .variable-value div { color: #243447 !important; }
 </style>"""
-"""Text that passes WCAG AA contrast (axe's color-contrast rule), on a phone in sunlight or a projector at the back
-of a room. Captions less faded than Streamlit's (text at 60% opacity, 3.9:1 on white): at 75% they are 6:1 on
-white and on the sidebar's grey, and still take the colour of the box they stand in. Code's highlighting in darker
-shades of Streamlit's colours (its green strings were 2.8:1 on the code's background; these are 4.7:1 or more).
-Code wraps instead of scrolling sideways (its copy button copies it as it is): a sideways-scrolling box that takes
-no keyboard focus cannot be scrolled without a pointer (axe's scrollable-region-focusable), and Streamlit's takes
-none (its code element's own style says not to wrap, hence !important). The JSON viewer's values (the inspector's
-request and result) in one dark colour: its own pale blue and teal (3.7:1 and 3.1:1 on white) are set on each element,
-hence !important."""
+"""Text that passes WCAG AA contrast (axe's color-contrast rule), on a phone in sunlight or a projector at the back of a
+room. Captions less faded than Streamlit's (text at 60% opacity, 3.9:1 on white): at 75% they are 6:1 on white and on
+the sidebar's grey, and still take the colour of the box they stand in (an image's caption, the room's QR code's, is
+a caption drawn in Streamlit's faded grey: it takes the text's colour instead, else it was faded twice). Code's
+highlighting in darker shades of Streamlit's colours (its green strings were 2.8:1 on the code's background; these
+are 4.7:1 or more). Code wraps instead of scrolling sideways (its copy button copies it as it is): a
+sideways-scrolling box that takes no keyboard focus cannot be scrolled without a pointer (axe's
+scrollable-region-focusable), and Streamlit's takes none (its code element's own style says not to wrap, hence
+!important). The JSON viewer's values (the inspector's request and result) in one dark colour: its own pale blue and
+teal (3.7:1 and 3.1:1 on white) are set on each element, hence !important."""
 VISIBLE_FOCUS = """<style>
 .stApp :is(a, button, summary, [tabindex="0"]):focus-visible { outline: 2px solid #1d4ed8 !important;
     outline-offset: 2px; }

@@ -205,10 +205,13 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
         qr = io.BytesIO()
         segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
-        st.image(qr.getvalue(), caption=f"Scan to join room {room.code}", width=260)
-    with controls:
+        st.image(
+            qr.getvalue(), caption=f"Scan to join room {room.code}", width=260,
+            alt=f"QR code of the join address for room {room.code}",
+        )  # fmt: skip
+    with controls:  # the wall beside the QR code: on a 1280x720 projector it is in view without scrolling
         room_controls(store, room, key)
-    wall(room.code)
+        wall(room.code)
     with st.expander("🔒 Moderation and participants (keep this off the projector)", expanded=False):
         st.caption("Your presenter link: keep it private; anyone with it controls the room.")
         st.code(f"{base_address()}/{ROOM.url_path}?room={room.code}&key={key}", language=None)

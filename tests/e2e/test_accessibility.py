@@ -12,16 +12,25 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from chat_core.challenge.levels import level
+from tests.e2e.challenge_steps import GUESS_BOX, ask_and_wait, guess
 from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
+from tests.e2e.room_steps import (
+    PHONE,
+    PRESENTER,
+    PROJECTOR,
+    approve_all,
+    join_by_link,
+    new_page,
+    open_room,
+    wall_count,
+    wall_texts,
+)
 from tests.support.scripted_server import Step
 
 pytestmark = pytest.mark.browser
 
-DEVICES = {
-    "desktop": {"viewport": {"width": 1440, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
-PROJECTOR = {"viewport": {"width": 1280, "height": 720}}
+DEVICES = {"desktop": PRESENTER, "phone": PHONE}
 BLOCKING = ("critical", "serious")
 
 
@@ -104,8 +113,24 @@ def stay(page: Page) -> None:
     """The view the page opens on."""
 
 
+def home_shown(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Chat lab")).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+
+
+def join_box_shown(page: Page) -> None:
+    expect(page.get_by_role("textbox", name="Room code")).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+
+
+def guess_said(page: Page) -> None:
+    """A wrong guess in the challenge's guess box, and what the box said of it."""
+    guess(page, "Acme Widgets")
+    expect(page.get_by_role("textbox", name=GUESS_BOX)).to_be_visible()
+
+
 VIEWS = {
-    "home": ("", None, stay),
+    "home": ("", None, home_shown),
     "chatbot-new-chat": ("Chatbot", "", starters_offered),
     "chatbot": ("Chatbot", "What is a persona?", stay),
     "chatbot-sidebar": ("Chatbot", "What is a persona?", sidebar_and_settings),
@@ -122,6 +147,8 @@ VIEWS = {
     ),
     "guardrail-scorecard": ("Finance_guardrails", "What is an index fund?", guardrail_view("📊 Red-team scorecard")),
     "presenter": ("Finance_guardrails", "What is an index fund?", presenter_mode),
+    "challenge": ("Challenge", "What is the pick of the week?", guess_said),
+    "room-join-box": ("Room", None, join_box_shown),
 }
 
 
@@ -145,11 +172,11 @@ def reach(page: Page, app: str, name: str) -> None:
     path, question, open_view = VIEWS[name]
     if question is None:
         page.goto(f"{app}/{path}")
-        expect(page.get_by_role("heading", name="Chat lab")).to_be_visible(timeout=REPLY_TIMEOUT)
-        wait_until_idle(page)
     else:
         open_chat(page, f"{app}/{path}")
-    if question:
+    if path == "Challenge":
+        ask_and_wait(page, question)  # an attempt: no Regenerate, its count goes up
+    elif question:
         one_turn(page, question)
     open_view(page)
 
@@ -202,3 +229,32 @@ def test_presenter_mode_on_a_projector_has_no_critical_or_serious_axe_violation(
         reach(page, scripted_app, "presenter")  # a reply long enough to scroll in its own box
         violations = blocking_violations(page)
     assert not violations, "\n".join(violations)
+
+
+def test_a_room_has_no_critical_or_serious_axe_violation_on_a_phone_a_presenters_screen_or_a_projector(
+    browser: Browser, scripted_app, scripted
+):
+    scripted.enqueue(Step(text=f"The pick of the week is {level(1).pick}."))
+    presenter = new_page(browser, PRESENTER)
+    code, presenter_link = open_room(presenter, scripted_app)
+    phone = new_page(browser, PHONE)
+    join_by_link(phone, scripted_app, code)
+    ask_and_wait(phone, "What is the pick of the week?")
+    guess_said(phone)
+    found = {"a participant on a phone": blocking_violations(phone)}
+
+    expect(wall_count(presenter, 1, 1)).to_be_visible(timeout=UI_TIMEOUT)
+    approve_all(presenter, 1)  # the moderation list stays open: the presenter's own screen
+    expect(wall_texts(presenter).filter(has_text="What is the pick of the week?")).to_have_count(1)
+    found["the presenter at 1440x900"] = blocking_violations(presenter)
+
+    projector = new_page(browser, PROJECTOR)
+    projector.goto(presenter_link)
+    head = wall_count(projector, 1, 1)
+    expect(head).to_be_in_viewport(timeout=REPLY_TIMEOUT)  # the wall beside the QR code, not below the fold
+    expect(wall_texts(projector).filter(has_text="What is the pick of the week?")).to_be_in_viewport()
+    wait_until_idle(projector)
+    found["the presenter on a 1280x720 projector"] = blocking_violations(projector)
+    for page in (presenter, phone, projector):
+        page.context.close()
+    assert not any(found.values()), "\n".join(f"{view}:\n" + "\n".join(v) for view, v in found.items() if v)

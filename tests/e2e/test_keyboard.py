@@ -1,6 +1,7 @@
 """Keyboard only: from a fresh page load, with keys alone (Tab, Shift+Tab, Enter, Space, arrows; no pointer), reach
 the chat input, send, stop a streaming reply, regenerate, move between versions, open a conversation from the
-history and switch a guardrail layer; at every stop the focus is drawn and not hidden under anything.
+history, switch a guardrail layer and guess the challenge's pick; at every stop the focus is drawn and not hidden
+under anything.
 
 Locators only say where the focus should be; every action is a key press."""
 
@@ -10,6 +11,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from chat_core.challenge.levels import level
+from chat_core.ui.announce import REGION
+from tests.e2e.challenge_steps import GUESS_BOX, expect_level
 from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, wait_until_idle
 from tests.support.scripted_server import Step
 
@@ -144,10 +148,20 @@ def test_chat_stop_regenerate_versions_history_and_a_guardrail_layer_by_keyboard
     expect(views.get_by_role("radio", name="With and without")).to_be_checked(timeout=UI_TIMEOUT)
     expect(page.get_by_role("button", name="Ask both")).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)
-    # The challenge guess (issue 21) joins this walk once the challenge page exists: see the skipped test below.
 
 
-@pytest.mark.skip(reason="the challenge page does not exist yet (issue 21's keyboard walk ends with a guess)")
-def test_a_challenge_guess_by_keyboard_alone():
-    """To write with the challenge: from a fresh load of its page, Tab to the guess box, type a guess, Enter, and
-    the verdict is shown; the focus shown at every stop (`tab_to`, `press`)."""
+def test_a_challenge_guess_by_keyboard_alone(page: Page, scripted_app, scripted):
+    pick = level(1).pick
+    open_chat(page, f"{scripted_app}/Challenge")
+    tab_to(page, page.get_by_role("textbox", name=GUESS_BOX))
+    page.keyboard.type(pick.upper())
+    press(page, "Enter")  # submits the guess box's form
+
+    told = f"Right: the pick was {pick}. Level 2 is unlocked."
+    expect(page.get_by_test_id("stAlert").filter(has_text=told)).to_be_visible(timeout=UI_TIMEOUT)
+    region = page.locator(f"#{REGION}")
+    expect(region).to_have_text(told, timeout=UI_TIMEOUT)  # announced to screen readers, politely
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect_level(page, "Level 2: A system prompt that forbids it")
+    expect(page.get_by_role("textbox", name=GUESS_BOX)).to_have_value("")
+    assert scripted.history == [], "a guess goes to no model"
