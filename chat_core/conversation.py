@@ -70,11 +70,14 @@ class Conversation:
     stored: int = 0
     others: list[Entry] = field(default_factory=list)
     saved_leaf: str | None = None
+    left: dict[str, str] = field(default_factory=dict, repr=False)
+    """{version id: the leaf shown when the page last moved away from that version}: moving back returns there."""
     origin: dict | None = None
     """Where a conversation continued from another's message came from: its `conversation`, `message` and `title`."""
     retry: Entry | None = field(default=None, repr=False)
     """A question rewound for Regenerate: asked again as it was, it is the same question with a new reply."""
     _versions: tuple[int, dict] = field(default=(-1, {}), repr=False)
+    _rewound_from: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Entries given as a plain list (an import, a test, the inspector's slice) form one path, written in order.
@@ -166,8 +169,12 @@ class Conversation:
         return known.get(entry.id, (1, 1))
 
     def switch(self, entry: Entry, step: int) -> None:
-        """Show the version `step` away from this message (-1: the previous), with the newest of its branch."""
-        self.show_branch(tree.switched(self.messages(), entry.id, step))
+        """Show the version `step` away from this message (-1: the previous), with its branch as it was left (the
+        newest of it, the first time)."""
+        leaf = self.leaf
+        self.show_branch(tree.switched(self.messages(), entry.id, step, self.left))
+        if leaf is not None:
+            self.left[entry.id] = leaf
 
     def show_branch(self, leaf: str | None) -> None:
         """Make the path to `leaf` the branch shown (None: none); the rest stays on other branches."""
@@ -175,9 +182,10 @@ class Conversation:
         path = tree.path_to(everything, leaf)
         on_path = {entry.id for entry in path}
         self.entries, self.others = path, [entry for entry in everything if entry.id not in on_path]
-        self.retry = None
+        self.retry, self._rewound_from = None, None
 
     def _add(self, entry: Entry) -> Entry:
+        self._rewound_from = None
         entry.parent, entry.position = self.leaf, self.size
         self.entries.append(entry)
         return entry
@@ -205,6 +213,7 @@ class Conversation:
         if retry is not None and retry.content == text and retry.parent == self.leaf and retry in self.others:
             self.others.remove(retry)
             self.entries.append(retry)
+            self._rewound_from = None
             return retry
         return self._add(Entry("user", text))
 
@@ -236,6 +245,9 @@ class Conversation:
         for index in range(len(self.entries) - 1, -1, -1):
             if self.entries[index].role == "user":
                 question = self.entries[index]
+                # Moving back to this question returns to the reply shown before the rewinds (one or several).
+                self._rewound_from = self._rewound_from or self.leaf
+                self.left[question.id] = self._rewound_from
                 self.others.extend(self.entries[index:])
                 del self.entries[index:]
                 self.retry = question

@@ -126,9 +126,9 @@ def _join(store: Store, owner: str, conversation: Conversation, remembered: dict
                 continue
             return error
         return ChatError(
-            "Another tab added to this conversation meanwhile: your messages continue beside its as another branch "
-            "of the same conversation.",
-            "Use ‹ › under the first message where they part to see the other tab's; nothing was lost.",
+            "Another tab added to this conversation meanwhile, so your new message starts a second branch of it.",
+            "Nothing was lost: both tabs' messages are in this conversation. To see the other tab's, use ‹ › under "
+            "your message (it shows 2/2).",
             kind="conflict",
         )
     return conflict_error()

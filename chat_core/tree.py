@@ -6,7 +6,7 @@ two can never disagree: a reply regenerated, or a question edited, is one more n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from chat_core.errors import ChatError
@@ -66,14 +66,19 @@ def newest_leaf(nodes: Sequence[N], node_id: str) -> str:
     return newest
 
 
-def switched(nodes: Sequence[N], node_id: str, step: int) -> str:
-    """The active leaf after moving `step` versions from `node_id` (-1: the previous one): the newest message of the
-    sibling's branch. A version past either end is refused."""
+def switched(nodes: Sequence[N], node_id: str, step: int, left: Mapping[str, str] | None = None) -> str:
+    """The active leaf after moving `step` versions from `node_id` (-1: the previous one): where that version's branch
+    was left (`left`: version id -> the leaf shown when the page last moved away from it), else its newest message.
+    A version past either end is refused."""
     versions = siblings(nodes, node_id)
     index = next(i for i, node in enumerate(versions) if node.id == node_id) + step
     if not 0 <= index < len(versions):
         raise tree_error(f"There is no version {index + 1} of this message; it has {len(versions)}.")
-    return newest_leaf(nodes, versions[index].id)
+    target = versions[index].id
+    remembered = (left or {}).get(target)
+    if remembered is not None and any(node.id == target for node in path_to(nodes, remembered)):
+        return remembered
+    return newest_leaf(nodes, target)
 
 
 def check_tree(nodes: Sequence[N]) -> None:

@@ -29,13 +29,15 @@ def report_storage(problem: ChatError | None, conversation: Conversation) -> Non
 
 
 def storage_warning() -> None:
-    """The database warning (while it lasts) and the one-time notice, at the top of the chat."""
+    """The database warning (while it lasts) and the one-time notice, at the top of the chat; the notice also pops up
+    in a corner of the window."""
     problem = st.session_state.get(keys.STORAGE_PROBLEM)
     if problem is not None:
         st.warning(_shown(problem), icon="💾")
     shown = st.session_state.pop(keys.NOTICE, None)
     if shown is not None:
         st.warning(_shown(shown), icon="ℹ️")
+        st.toast(_shown(shown), icon="ℹ️", duration="long")  # seen where the person is, far down a long chat
 
 
 def _shown(error: ChatError) -> str:

@@ -187,7 +187,8 @@ def actions(page: str, thread: str, conversation: Conversation) -> None:
     last = conversation.last_user_text()
     if last is not None:
         edit_key = keys.page_widget(page, f"edit.{zlib.crc32(last.encode())}")
-        with row.popover("✏️ Edit last message"):
+        # Keyed by the conversation's size: once resent, a new popover stands here, closed over the new reply.
+        with row.popover("✏️ Edit last message", key=keys.page_widget(page, f"edit_open.{conversation.size}")):
             st.text_area("Edit your last message", value=last, key=edit_key)
             st.button(
                 "Resend", key=keys.page_widget(page, "resend"), on_click=edit_and_resend, args=(page, thread, edit_key)

@@ -35,7 +35,7 @@ def versions(
                 "Previous version", key=f"{name}.previous", icon=":material/chevron_left:", type="tertiary",
                 disabled=busy or number == 1, on_click=_switch, args=(page, thread_name, entry.id, -1),
             )  # fmt: skip
-            st.caption(f"{number}/{count}")
+            st.caption(f"{number}/{count}", width="content")
             st.button(
                 "Next version", key=f"{name}.next", icon=":material/chevron_right:", type="tertiary",
                 disabled=busy or number == count, on_click=_switch, args=(page, thread_name, entry.id, +1),
@@ -87,7 +87,9 @@ def _continue(page: str, thread_name: str, entry_id: str) -> None:
     st.session_state.pop(keys.cleared(page), None)
     if question is not None:
         st.session_state[keys.pending(page)] = question
-    st.toast("Continued in a new conversation; the original stays in the history.", icon="🔀")
+        st.toast("Continued in a new conversation, asking that question again; the original stays in the history.")
+    else:
+        st.toast("Continued in a new conversation; the original stays in the history.", icon="🔀")
 
 
 def _switch(page: str, thread_name: str, entry_id: str, step: int) -> None:

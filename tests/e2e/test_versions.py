@@ -105,3 +105,19 @@ def test_while_a_reply_streams_the_version_controls_and_continue_are_disabled_th
     conversation(page).nth(1).get_by_role("button", name="Previous version").click()
     expect(conversation(page).nth(1)).to_contain_text("1/2", timeout=UI_TIMEOUT)
     expect(conversation(page)).to_have_count(2, timeout=UI_TIMEOUT)
+
+
+def test_an_edit_resent_closes_its_box_and_shows_the_new_reply(page: Page, scripted_app, scripted):
+    scripted.enqueue(Step(text="About cats."), Step(text="About dogs."))
+    open_chat(page, f"{scripted_app}/Chatbot")
+    send(page, "Tell me about cats")
+    expect(last_reply(page)).to_contain_text("About cats.", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Edit last message").click()
+    box = page.get_by_label("Edit your last message")
+    box.fill("Tell me about dogs")
+    page.get_by_role("button", name="Resend").click()
+    expect(last_reply(page)).to_contain_text("About dogs.", timeout=REPLY_TIMEOUT)
+    wait_until_idle(page)
+    expect(page.get_by_label("Edit your last message")).to_be_hidden(timeout=UI_TIMEOUT)
+    expect(conversation(page).first).to_contain_text("2/2", timeout=UI_TIMEOUT)

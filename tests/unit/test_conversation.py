@@ -239,3 +239,24 @@ def test_taking_in_another_tabs_messages_numbers_this_tabs_unsaved_ones_after_th
     assert saved.entries[-1].content == "Four?" and saved.entries[-1].position == 5
     assert (saved.synced, saved.stored) == (5, 5)
     assert [e.content for e in saved.unsaved_messages()] == ["Four?"]
+
+
+def test_moving_back_to_a_version_returns_to_the_branch_as_it_was_left():
+    conversation = Conversation()
+    conversation.add_user("Name a colour.")
+    conversation.add_reply("Red.", "complete")
+    for reply in ("Blue.", "Green."):
+        conversation.add_user(conversation.rewind_to_last_user())
+        conversation.add_reply(reply, "complete")
+    question = conversation.entries[0]
+    conversation.switch(conversation.entries[-1], -2)
+    assert conversation.entries[-1].content == "Red."
+    conversation.rewind_to_last_user()
+    conversation.add_user("Name a fruit.")  # an edited question: a sibling of the first
+    conversation.add_reply("Apple.", "complete")
+    edited = conversation.entries[0]
+    assert edited is not question
+    conversation.switch(edited, -1)
+    assert [e.content for e in conversation.entries] == ["Name a colour.", "Red."], "not the newest reply, Green."
+    conversation.switch(conversation.entries[0], +1)
+    assert [e.content for e in conversation.entries] == ["Name a fruit.", "Apple."]
