@@ -150,6 +150,9 @@ def import_box(page: str) -> None:
     store = storage()
     if store is None:
         return
+    imported = st.session_state.pop(keys.HISTORY_IMPORTED_NOTE, None)
+    if imported is not None:  # said on the run that opens it (a toast before a rerun is lost)
+        st.toast(imported, icon="📥")
     box = fold("📥 Import a conversation", keys.HISTORY_IMPORT_OPEN)
     if box is not None:
         with box:
@@ -175,4 +178,5 @@ def _import(store: Store, page: str) -> None:
         show_error(error)
         return
     request_open(conversation_id)
+    st.session_state[keys.HISTORY_IMPORTED_NOTE] = f"Imported “{upload.name}” as a new conversation, opened here."
     st.rerun()

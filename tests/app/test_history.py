@@ -168,6 +168,7 @@ def test_import_continues_an_exported_conversation(open_page, scripted_env):
     app.get("file_uploader")[0].set_value(("talk.json", json.dumps(document).encode(), "application/json")).run()
     assert app.selectbox(key="chatbot.persona").value == "Custom persona"
     assert chat_texts(app) == [("user", "Ahoy"), ("assistant", "Arr!")]
+    assert [toast.value for toast in app.toast] == ["Imported “talk.json” as a new conversation, opened here."]
     send(app, "Where is the treasure?")
     assert scripted_env.history[-1]["messages"][:3] == document["messages"]
 
