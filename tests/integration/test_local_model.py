@@ -95,6 +95,55 @@ def test_a_reply_does_not_depend_on_what_the_server_served_before(local_server, 
     assert seen == {question: {fresh_replies[question]} for question in set(order)}
 
 
+TEN_TURNS = (
+    "My name is Ada and I count birds.",
+    "What is 2+2?",
+    "Name a colour.",
+    "What do I count?",
+    "Name an animal.",
+    "What is the capital of France?",
+    "Say hi.",
+    "What is my name?",
+    "Name a fruit.",
+    "Which number did I ask about?",
+)
+ELSEWHERE = [{"role": "user", "content": "Something else entirely: tell me about clocks."}]
+
+
+def reply_to(provider, settings, messages) -> str:
+    """The whole reply to one request, sent as it is."""
+    request = ChatRequest(settings.model, messages, settings.temperature, settings.max_tokens, settings.seed)
+    return "".join(provider.stream(request))
+
+
+def test_replies_are_the_same_cold_warm_and_after_a_restart(model_path, counter):
+    settings = load_settings({**DETERMINISTIC, "CHAT_MAX_TOKENS": "16"})
+    server = LocalModelServer(model_path, context=2048)
+    try:
+        provider = ChatProvider(settings, base_url=server.ensure_running(), counter=counter)
+        # Warm: a ten-turn chat, each turn reusing the cached prompt of the one before and the server's own reply.
+        conversation, requests, warm = Conversation(), [], []
+        for question in TEN_TURNS:
+            plan, stream, _ = ask(settings, provider, conversation, question)
+            requests.append(plan.request.messages)
+            warm.append(stream.result.text)
+        # Cold: each request on a server whose cache holds another conversation.
+        cold = []
+        for messages in requests:
+            reply_to(provider, settings, ELSEWHERE)
+            cold.append(reply_to(provider, settings, messages))
+        # After a restart: the last turn first, then each earlier one after the longer chat that holds it.
+        server.stop()
+        provider = ChatProvider(settings, base_url=server.ensure_running(), counter=counter)
+        restarted = [reply_to(provider, settings, messages) for messages in reversed(requests)][::-1]
+    finally:
+        server.stop()
+    assert server.starts == 2
+    assert len(set(warm)) > 5, "the ten turns got different replies"
+    assert [c == w for c, w in zip(cold, warm, strict=True)] == [True] * 10, (cold, warm)
+    assert [r == w for r, w in zip(restarted, warm, strict=True)] == [True] * 10, (restarted, warm)
+
+
 def test_a_long_chat_still_reuses_the_cached_prompt_prefix(local, local_server):
     settings, provider = local
     conversation = Conversation()

@@ -1,0 +1,132 @@
+"""Repeatable replies at batched speed: prompts evaluated in chunks whose boundaries are fixed by absolute position.
+
+Run as the embedded model's server: `python -m chat_core.providers.repeatable_llama --chunk 16 <llama-cpp-python
+server flags>` starts llama-cpp-python's own OpenAI-compatible server with `RepeatableLlama` as its model class.
+
+Why: the KV-cache entries and logits of a token depend, in their last bits, on the shape of the batch it was
+computed in (llama.cpp picks other kernels, and other accumulation orders, for one token, a few, or many), and at
+temperature 0 a last bit can flip a reply. A cached prompt prefix was computed in the batches of an earlier request
+(or one token at a time, for the reply's own tokens), so a stock server's reply depends on what it served before.
+Here every prompt token is computed in the same chunk, [k*chunk, (k+1)*chunk) clipped to the prompt's end, whether
+the prompt is evaluated cold or after a cached prefix: a cached prefix is reused only as far as the last chunk
+boundary below which every chunk was evaluated whole, and the rest of the prompt is evaluated chunk by chunk from
+there. Cold, warm and after a restart, the same request computes the same numbers, so it gets the same reply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import llama_cpp
+import llama_cpp.llama_cpp as llama_cpp_api
+
+
+class RepeatableLlama(llama_cpp.Llama):
+    """A llama-cpp-python model whose prompt chunks are fixed by absolute position, so cached prefixes change nothing.
+
+    The chunk is the context's `n_batch` (and `n_ubatch`): a decode never holds more than one chunk.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Positions below this were all computed in whole chunks on the grid: the only cache that may be reused.
+        self._whole_chunks_until = 0
+
+    def reusable_prefix(self, tokens: Sequence[int]) -> int:
+        """How many leading tokens of this prompt the context may keep: a chunk boundary, short of the prompt's end."""
+        chunk = self.n_batch
+        shared = min(common_prefix_length(self._input_ids, tokens), self._whole_chunks_until)
+        # The prompt's last chunk is always evaluated again: its logits choose the reply's first token.
+        return min(shared, len(tokens) - 1) // chunk * chunk if tokens else 0
+
+    def generate(self, tokens: Sequence[int], *args, reset: bool = True, **kwargs):
+        """llama-cpp-python's generate, after cutting the context back to the prefix this prompt may reuse."""
+        tokens = list(tokens)
+        if reset and self.n_tokens > 0:
+            keep = self.reusable_prefix(tokens)
+            if keep < self.n_tokens:
+                # llama-cpp-python then matches exactly `keep` tokens and evaluates the rest through `eval`.
+                self.n_tokens = keep
+                self._ctx.kv_cache_seq_rm(-1, keep, -1)
+        return super().generate(tokens, *args, reset=reset, **kwargs)
+
+    def eval(self, tokens: Sequence[int]) -> None:
+        """Evaluate tokens one decode per chunk of the absolute grid (a reply's tokens come one at a time)."""
+        chunk = self.n_batch
+        self._whole_chunks_until = min(self._whole_chunks_until, self.n_tokens)
+        tokens = list(tokens)
+        start = 0
+        while start < len(tokens):
+            position = self.n_tokens
+            end = start + chunk - position % chunk
+            piece = tokens[start:end]
+            super().eval(piece)
+            if position == self._whole_chunks_until and len(piece) == chunk:
+                self._whole_chunks_until = position + chunk
+            start = end
+
+    def save_state(self) -> llama_cpp.LlamaState:
+        """The state, with how far it holds whole chunks (for llama-cpp-python's prompt cache)."""
+        state = super().save_state()
+        state.whole_chunks_until = self._whole_chunks_until
+        return state
+
+    def load_state(self, state: llama_cpp.LlamaState) -> None:
+        """Restore a saved state; a state saved by another class is trusted for nothing."""
+        super().load_state(state)
+        self._whole_chunks_until = min(getattr(state, "whole_chunks_until", 0), self.n_tokens)
+
+
+def common_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two sequences share."""
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return length
+
+
+@contextmanager
+def plain_weight_buffers() -> Iterator[None]:
+    """While inside, models load their weights into plain CPU buffers: no AMX tiles, no repacked weights.
+
+    llama.cpp built on a CPU with AMX puts quantized weights in AMX buffers, and its AMX matrix product crashed
+    (SIGSEGV in ggml_backend_amx_mul_mat) on every decode of two tokens or more on the Xeon this was measured on;
+    repacked weights switch kernels with the batch's size. Plain buffers keep one kernel per shape.
+    """
+    default_params = llama_cpp_api.llama_model_default_params
+
+    def plain_params():
+        params = default_params()
+        params.use_extra_bufts = False
+        return params
+
+    llama_cpp_api.llama_model_default_params = plain_params
+    try:
+        yield
+    finally:
+        llama_cpp_api.llama_model_default_params = default_params
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Start llama-cpp-python's server with the repeatable model class (or, with `--chunk 0`, its stock one)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], add_help=False)
+    parser.add_argument("--chunk", type=int, required=True, help="tokens per prompt chunk; 0: llama-cpp-python's Llama")
+    ours, theirs = parser.parse_known_args(argv)
+    if ours.chunk > 0:
+        # llama-cpp-python's server builds its model as `llama_cpp.Llama(...)`: this process's Llama is ours.
+        llama_cpp.Llama = RepeatableLlama
+        theirs = [*theirs, "--n_batch", str(ours.chunk), "--n_ubatch", str(ours.chunk)]
+    from llama_cpp.server.__main__ import main as serve
+
+    sys.argv = [sys.argv[0], *theirs]
+    with plain_weight_buffers():
+        serve()
+
+
+if __name__ == "__main__":
+    main()

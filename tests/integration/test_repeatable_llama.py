@@ -1,0 +1,120 @@
+"""The embedded model's repeatable prompt evaluation, in-process on the real model: chunks and numbers."""
+
+import llama_cpp
+import numpy as np
+import pytest
+
+from chat_core.providers.local_server import DEFAULT_CHUNK
+from chat_core.providers.repeatable_llama import RepeatableLlama, plain_weight_buffers
+
+CHAT = "".join(
+    f"<|im_start|>user\nTell me about {topic}, please.<|im_end|>\n"
+    f"<|im_start|>assistant\n{topic.capitalize()} have a long and curious history.<|im_end|>\n"
+    for topic in ("rivers", "birds", "bridges", "clocks", "maps", "bread", "glass")
+)
+SYSTEM = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+
+
+def load(model_path, model_class, batch=DEFAULT_CHUNK):
+    with plain_weight_buffers():
+        return model_class(
+            str(model_path), n_ctx=1024, n_batch=batch, n_ubatch=batch, n_threads=1, n_threads_batch=1, verbose=False
+        )
+
+
+@pytest.fixture(scope="module")
+def model(model_path):
+    return load(model_path, RepeatableLlama)
+
+
+def tokens(model, text: str) -> list[int]:
+    return model.tokenize(text.encode(), special=True)
+
+
+def prompt(model, question: str, history: str = CHAT) -> list[int]:
+    return tokens(model, f"{SYSTEM}{history}<|im_start|>user\n{question}<|im_end|>\n<|im_start|>assistant\n")
+
+
+def first_logits(model, prompt_tokens: list[int], reply_tokens: int = 1) -> np.ndarray:
+    """The logits the first reply token is chosen from (after generating `reply_tokens`, the last ones')."""
+    tokens_out = model.generate(prompt_tokens, temp=0.0)
+    for _ in range(reply_tokens):
+        next(tokens_out)
+    logits = np.ctypeslib.as_array(model._ctx.get_logits(), shape=(model.n_vocab(),)).copy()
+    tokens_out.close()
+    return logits
+
+
+def cold(model, prompt_tokens: list[int]) -> np.ndarray:
+    model.reset()
+    return first_logits(model, prompt_tokens)
+
+
+QUESTION = "Which of these did we talk about first?"
+EARLIER = CHAT[: CHAT.rindex("<|im_start|>user")]
+
+
+def the_turn_before_with_its_reply(model):
+    first_logits(model, prompt(model, "Tell me about glass, please.", EARLIER), reply_tokens=12)
+
+
+def a_longer_conversation_holding_it(model):
+    first_logits(model, prompt(model, QUESTION) + tokens(model, "Rivers.<|im_end|>\n"), reply_tokens=3)
+
+
+BEFORE = {
+    "the turn before, with its reply": the_turn_before_with_its_reply,
+    "the same question, answered": lambda model: first_logits(model, prompt(model, QUESTION), reply_tokens=6),
+    "the same question, just read": lambda model: first_logits(model, prompt(model, QUESTION)),
+    "a longer conversation holding it": a_longer_conversation_holding_it,
+    "another conversation": lambda model: first_logits(model, prompt(model, "Hello!", history="")),
+}
+
+
+@pytest.mark.parametrize("before", BEFORE.values(), ids=BEFORE.keys())
+def test_a_prompt_gives_bit_identical_logits_whatever_the_cache_held(model, before):
+    expected = cold(model, prompt(model, QUESTION))
+    before(model)
+    assert np.array_equal(first_logits(model, prompt(model, QUESTION)), expected)
+
+
+def test_llama_cpp_pythons_own_batches_do_not_so_this_test_can_tell(model_path):
+    stock = load(model_path, llama_cpp.Llama, batch=512)
+    expected = cold(stock, prompt(stock, QUESTION))
+    the_turn_before_with_its_reply(stock)
+    assert not np.array_equal(first_logits(stock, prompt(stock, QUESTION)), expected)
+
+
+def decodes(model, monkeypatch) -> list[tuple[int, int]]:
+    """Every decode from now on, as (first position, tokens)."""
+    seen = []
+    evaluate = llama_cpp.Llama.eval
+
+    def spy(self, batch):
+        seen.append((self.n_tokens, len(batch)))
+        return evaluate(self, batch)
+
+    monkeypatch.setattr(llama_cpp.Llama, "eval", spy)
+    return seen
+
+
+def test_a_prompt_is_evaluated_in_chunks_fixed_by_absolute_position(model, monkeypatch):
+    question = prompt(model, QUESTION)
+    seen = decodes(model, monkeypatch)
+    cold(model, question)
+    chunk, end = DEFAULT_CHUNK, len(question)
+    assert seen == [(start, min(chunk, end - start)) for start in range(0, end, chunk)]
+
+
+def test_a_warm_prompt_reuses_the_cache_back_to_a_chunk_boundary_and_reads_the_rest_in_the_same_chunks(
+    model, monkeypatch
+):
+    question = prompt(model, QUESTION)
+    the_turn_before_with_its_reply(model)
+    seen = decodes(model, monkeypatch)
+    first_logits(model, question)
+    chunk, end = DEFAULT_CHUNK, len(question)
+    kept = seen[0][0]
+    assert kept > end - 3 * chunk, "most of the prompt came from the cache"
+    assert kept % chunk == 0
+    assert seen == [(start, min(chunk - start % chunk, end - start)) for start in range(kept, end, chunk)]
