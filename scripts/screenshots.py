@@ -1,8 +1,9 @@
 """Take the README's screenshots: the app answered by the embedded model, one question on each chat page, in a
-desktop window and on a phone (390 x 844, touch; saved as phone-*.png in 64 colours, each well under 150 KB).
+desktop window and on a phone (390 x 844, touch; saved as phone-*.png in 64 colours, each well under 150 KB); the
+challenge on a phone; an audience room: a participant's phone and the presenter's wall on a 1280 x 720 projector.
 
 Run: .venv/bin/python scripts/screenshots.py [--phone] [output folder, default docs/screenshots]
-(--phone: the phone's only)
+(--phone: the phone's and the room's only)
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from playwright.sync_api import Browser, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.challenge_steps import ask_and_wait  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, DEBIAN_CHROMIUM, open_chat, running_app, send, wait_until_idle  # noqa: E402
+from tests.e2e.room_steps import PHONE, PROJECTOR, approve_all, join_by_link, new_page, open_room, wall_texts  # noqa: E402
 
 QUESTIONS = {
     "chatbot": ("Chatbot", "What is a system message?"),
     "tutor": ("Tutor", "How do I reverse a list?"),
     "finance": ("Finance_guardrails", "What is an index fund?"),
 }
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+CHALLENGE_QUESTION = "What is the pick of the week?"
 PHONE_COLOURS = 64
 
 
@@ -40,6 +43,13 @@ def small_png(path: Path) -> None:
     """Rewrite a screenshot in a small palette: text and controls stay sharp, the file a fraction of its size."""
     with Image.open(path) as shot:
         shot.convert("RGB").quantize(PHONE_COLOURS, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
+def small_shot(page, path: Path) -> None:
+    """A screenshot of the page as a reader sees it (not while typing), in a small palette."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.screenshot(path=str(path))
+    small_png(path)
 
 
 def desktop_shots(browser: Browser, base_url: str, folder: Path) -> None:
@@ -64,10 +74,29 @@ def phone_shots(browser: Browser, base_url: str, folder: Path) -> None:
     for name, entry in shots.items():
         if entry is not None:
             ask(page, base_url, *entry)
-            page.evaluate("document.activeElement.blur()")  # the page as a reader sees it, not while typing
-        page.screenshot(path=str(folder / f"{name}.png"))
-        small_png(folder / f"{name}.png")
+        small_shot(page, folder / f"{name}.png")
+    open_chat(page, f"{base_url}/Challenge")
+    ask_and_wait(page, CHALLENGE_QUESTION)
+    small_shot(page, folder / "phone-challenge.png")
     context.close()
+
+
+def room_shots(browser: Browser, base_url: str, folder: Path) -> None:
+    """An audience room: the presenter's wall on a 1280 x 720 projector, after a participant's attempt was approved,
+    and that participant's phone."""
+    presenter = new_page(browser, PROJECTOR)
+    code, _ = open_room(presenter, base_url)
+    phone = new_page(browser, PHONE)
+    join_by_link(phone, base_url, code)
+    ask_and_wait(phone, CHALLENGE_QUESTION)
+    small_shot(phone, folder / "phone-room.png")
+    approve_all(presenter, 1)
+    presenter.reload()  # the projector's view as the room sees it: the moderation list folded, at the top
+    wall_texts(presenter).filter(has_text=CHALLENGE_QUESTION).wait_for()
+    wait_until_idle(presenter)
+    small_shot(presenter, folder / "room-wall.png")
+    for page in (presenter, phone):
+        page.context.close()
 
 
 def main(folder: Path, *, phone_only: bool = False) -> None:
@@ -78,6 +107,7 @@ def main(folder: Path, *, phone_only: bool = False) -> None:
         if not phone_only:
             desktop_shots(browser, base_url, folder)
         phone_shots(browser, base_url, folder)
+        room_shots(browser, base_url, folder)
         browser.close()
 
 

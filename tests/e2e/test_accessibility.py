@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from chat_core.challenge.levels import level
+from chat_core.ui.frame import READABLE_TEXT
 from tests.e2e.challenge_steps import GUESS_BOX, ask_and_wait, guess
 from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
 from tests.e2e.room_steps import (
@@ -32,6 +33,10 @@ pytestmark = pytest.mark.browser
 
 DEVICES = {"desktop": PRESENTER, "phone": PHONE}
 BLOCKING = ("critical", "serious")
+STYLED = "rule => [...document.querySelectorAll('style')].some(style => style.textContent.includes(rule))"
+"""The app's own stylesheet is in the page: `st.html` draws it once its module has loaded, up to a second after the
+elements under it (a freshly opened presenter's page showed its QR code's caption in Streamlit's 3.9:1 grey till
+then)."""
 
 
 @contextmanager
@@ -153,7 +158,8 @@ VIEWS = {
 
 
 def blocking_violations(page: Page) -> list[str]:
-    """Each critical or serious axe violation on the page as it is now: rule id, impact, element and help."""
+    """Each critical or serious axe violation on the page, once its stylesheet is in: rule id, impact, element, help."""
+    page.wait_for_function(STYLED, arg=READABLE_TEXT.splitlines()[1], timeout=UI_TIMEOUT)
     results = Axe().run(page, options={"resultTypes": ["violations"]})
     found = []
     for violation in results.response["violations"]:
@@ -162,7 +168,8 @@ def blocking_violations(page: Page) -> list[str]:
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
             found.append(
-                f"{violation['id']} ({violation['impact']}) at {target}: {violation['help']}\n  {node['html']}"
+                f"{violation['id']} ({violation['impact']}) at {target}: {violation['help']}\n  {node['html']}\n  "
+                + node.get("failureSummary", "").replace("\n", " ")
             )
     return found
 
