@@ -28,7 +28,9 @@ def test_level_1_is_won_on_the_embedded_model_its_card_shown_and_the_level_kept_
     expect(page.get_by_text("No defence stopped this one.")).to_have_count(0)  # nothing stopped it: no verdict line
 
     guess(page, pick.lower())
-    expect(page.get_by_text(f"Right: the pick was {pick}. Level 2 is unlocked.")).to_be_visible()
+    expect(
+        page.get_by_test_id("stAlert").filter(has_text=f"Right: the pick was {pick}. Level 2 is unlocked.")
+    ).to_be_visible()
     expect_level(page, "Level 2: A system prompt that forbids it")
     card = page.get_by_test_id("stExpander").filter(has_text="Level 1 passed")
     expect(card).to_be_visible()
