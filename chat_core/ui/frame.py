@@ -44,6 +44,8 @@ READABLE_TEXT = """<style>
 .stApp [data-testid="stCode"] .token.url { color: #6b21a8; }
 .stApp [data-testid="stCode"] code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 .stApp [data-testid="stJson"] .variable-value div { color: #243447 !important; }
+.stApp [class*="st-key-msgrow"] button { min-height: 1.75rem; padding: 0 0.25rem; color: #4b5563; }
+.stApp [class*="st-key-msgrow"] button p { font-size: 0.8rem; }
 </style>"""
 """Text that passes WCAG AA contrast (axe's color-contrast rule), on a phone in sunlight or a projector at the back of a
 room. Captions less faded than Streamlit's (text at 60% opacity, 3.9:1 on white): at 75% they are 6:1 on white and on
@@ -54,7 +56,9 @@ are 4.7:1 or more). Code wraps instead of scrolling sideways (its copy button co
 sideways-scrolling box that takes no keyboard focus cannot be scrolled without a pointer (axe's
 scrollable-region-focusable), and Streamlit's takes none (its code element's own style says not to wrap, hence
 !important). The JSON viewer's values (the inspector's request and result) in one dark colour: its own pale blue and
-teal (3.7:1 and 3.1:1 on white) are set on each element, hence !important."""
+teal (3.7:1 and 3.1:1 on white) are set on each element, hence !important. The row under each message (its versions,
+Continue from here) in small grey type (7.6:1 on white), still 28 pixels tall to tap: it is under every message,
+and must not outshout the messages."""
 VISIBLE_FOCUS = """<style>
 .stApp :is(a, button, summary, [tabindex="0"]):focus-visible { outline: 2px solid #1d4ed8 !important;
     outline-offset: 2px; }

@@ -28,8 +28,12 @@ def versions(
         return None
     number, count = conversation.version_of(entry)
     slot = into if into is not None else st.empty()
-    with slot.container(horizontal=True, vertical_alignment="center", gap="small"):
-        name = keys.page_widget(page, f"version.{entry.id}{'.busy' if busy else ''}")
+    busy_mark = ".busy" if busy else ""
+    row = slot.container(
+        horizontal=True, vertical_alignment="center", gap="small", key=f"msgrow.{page}.{entry.id}{busy_mark}"
+    )  # keyed for the style that keeps it small (frame.READABLE_TEXT)
+    with row:
+        name = keys.page_widget(page, f"version.{entry.id}{busy_mark}")
         if count > 1:
             st.button(
                 "Previous version", key=f"{name}.previous", icon=":material/chevron_left:", type="tertiary",
