@@ -11,12 +11,17 @@ Here every prompt token is computed in the same chunk, [k*chunk, (k+1)*chunk) cl
 the prompt is evaluated cold or after a cached prefix: a cached prefix is reused only as far as the last chunk
 boundary below which every chunk was evaluated whole, and the rest of the prompt is evaluated chunk by chunk from
 there. Cold, warm and after a restart, the same request computes the same numbers, so it gets the same reply.
+
+A reply is decoded one token at a time, so its tokens are not in whole chunks; the next turn of the conversation
+resends it. Once a completion has ended, a background thread reads the reply (and the prompt's last chunk) again in
+whole chunks while the server waits for the next request, which stops it at the end of the chunk it is reading.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -34,6 +39,8 @@ class RepeatableLlama(llama_cpp.Llama):
         super().__init__(*args, **kwargs)
         # Positions below this were all computed in whole chunks on the grid: the only cache that may be reused.
         self._whole_chunks_until = 0
+        self._tidying: threading.Thread | None = None
+        self._stop_tidying = threading.Event()
 
     def reusable_prefix(self, tokens: Sequence[int]) -> int:
         """How many leading tokens of this prompt the context may keep: a chunk boundary, short of the prompt's end."""
@@ -42,8 +49,18 @@ class RepeatableLlama(llama_cpp.Llama):
         # The prompt's last chunk is always evaluated again: its logits choose the reply's first token.
         return min(shared, len(tokens) - 1) // chunk * chunk if tokens else 0
 
+    def _create_completion(self, *args, **kwargs):
+        # Tidying waits for the whole completion to end (its last chunk sent, its timings printed), and a new one
+        # stops it before llama-cpp-python's prompt cache (if any) reads the context.
+        self.finish_tidying(interrupt=True)
+        try:
+            return (yield from super()._create_completion(*args, **kwargs))
+        finally:
+            self._start_tidying()
+
     def generate(self, tokens: Sequence[int], *args, reset: bool = True, **kwargs):
         """llama-cpp-python's generate, after cutting the context back to the prefix this prompt may reuse."""
+        self.finish_tidying(interrupt=True)
         tokens = list(tokens)
         if reset and self.n_tokens > 0:
             keep = self.reusable_prefix(tokens)
@@ -51,10 +68,40 @@ class RepeatableLlama(llama_cpp.Llama):
                 # llama-cpp-python then matches exactly `keep` tokens and evaluates the rest through `eval`.
                 self.n_tokens = keep
                 self._ctx.kv_cache_seq_rm(-1, keep, -1)
-        return super().generate(tokens, *args, reset=reset, **kwargs)
+        return (yield from super().generate(tokens, *args, reset=reset, **kwargs))
 
-    def eval(self, tokens: Sequence[int]) -> None:
-        """Evaluate tokens one decode per chunk of the absolute grid (a reply's tokens come one at a time)."""
+    def _start_tidying(self) -> None:
+        self._stop_tidying.clear()
+        self._tidying = threading.Thread(target=self._tidy, name="repeatable-llama-tidy", daemon=True)
+        self._tidying.start()
+
+    def finish_tidying(self, interrupt: bool = False) -> None:
+        """Wait for the tidying after the last reply to end (`interrupt`: at the end of the chunk it is reading)."""
+        if self._tidying is not None:
+            if interrupt:
+                self._stop_tidying.set()
+            self._tidying.join()
+            self._tidying = None
+
+    def _tidy(self) -> None:
+        # While the server waits for the next request: read the last request's tail again in whole chunks (its
+        # prompt's last chunk, and the reply, decoded one token at a time), so the next turn of the conversation,
+        # which resends the reply, reuses it. A request arriving meanwhile stops this after the chunk being read.
+        chunk = self.n_batch
+        start, end = self._whole_chunks_until, self.n_tokens // chunk * chunk
+        if end <= start:
+            return
+        self.n_tokens = start
+        for position in range(start, end, chunk):
+            if self._stop_tidying.is_set():
+                return
+            self.eval(self.input_ids[position : position + chunk].tolist(), logits=False)
+
+    def eval(self, tokens: Sequence[int], logits: bool = True) -> None:
+        """Evaluate tokens one decode per chunk of the absolute grid (a reply's tokens come one at a time).
+
+        Only the last decode computes logits (with `logits`): the others' would never be read.
+        """
         chunk = self.n_batch
         self._whole_chunks_until = min(self._whole_chunks_until, self.n_tokens)
         tokens = list(tokens)
@@ -63,19 +110,35 @@ class RepeatableLlama(llama_cpp.Llama):
             position = self.n_tokens
             end = start + chunk - position % chunk
             piece = tokens[start:end]
-            super().eval(piece)
+            self._decode(piece, logits=logits and end >= len(tokens))
             if position == self._whole_chunks_until and len(piece) == chunk:
                 self._whole_chunks_until = position + chunk
             start = end
 
+    def _decode(self, piece: list[int], logits: bool) -> None:
+        if self._logits_all:
+            super().eval(piece)
+            return
+        # llama-cpp-python's eval for one batch, with the last token's logits only when asked for.
+        n_past = self.n_tokens
+        self._ctx.kv_cache_seq_rm(-1, n_past, -1)
+        self._batch.set_batch(batch=piece, n_past=n_past, logits_all=False)
+        self._batch.batch.logits[len(piece) - 1] = logits
+        self._ctx.decode(self._batch)
+        self.input_ids[n_past : n_past + len(piece)] = piece
+        self.n_tokens += len(piece)
+        self._requires_eval = not logits
+
     def save_state(self) -> llama_cpp.LlamaState:
         """The state, with how far it holds whole chunks (for llama-cpp-python's prompt cache)."""
+        self.finish_tidying(interrupt=True)
         state = super().save_state()
         state.whole_chunks_until = self._whole_chunks_until
         return state
 
     def load_state(self, state: llama_cpp.LlamaState) -> None:
         """Restore a saved state; a state saved by another class is trusted for nothing."""
+        self.finish_tidying(interrupt=True)
         super().load_state(state)
         self._whole_chunks_until = min(getattr(state, "whole_chunks_until", 0), self.n_tokens)
 

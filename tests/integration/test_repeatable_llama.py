@@ -58,6 +58,15 @@ def the_turn_before_with_its_reply(model):
     first_logits(model, prompt(model, "Tell me about glass, please.", EARLIER), reply_tokens=12)
 
 
+def the_turn_before_answered(model, tidied: bool) -> list[int]:
+    """The turn before, answered as the server answers; returns the next turn's prompt, which resends the reply."""
+    before = prompt(model, "Tell me about glass, please.", EARLIER)
+    reply = model.create_completion(before, max_tokens=32, temperature=0.0)["choices"][0]["text"]
+    if tidied:
+        model.finish_tidying()
+    return before + tokens(model, f"{reply}<|im_end|>\n<|im_start|>user\n{QUESTION}<|im_end|>\n<|im_start|>assistant\n")
+
+
 def a_longer_conversation_holding_it(model):
     first_logits(model, prompt(model, QUESTION) + tokens(model, "Rivers.<|im_end|>\n"), reply_tokens=3)
 
@@ -66,6 +75,8 @@ BEFORE = {
     "the turn before, with its reply": the_turn_before_with_its_reply,
     "the same question, answered": lambda model: first_logits(model, prompt(model, QUESTION), reply_tokens=6),
     "the same question, just read": lambda model: first_logits(model, prompt(model, QUESTION)),
+    "the turn before, answered, its reply read again while idle": lambda model: the_turn_before_answered(model, True),
+    "the turn before, answered, the reading again cut short": lambda model: the_turn_before_answered(model, False),
     "a longer conversation holding it": a_longer_conversation_holding_it,
     "another conversation": lambda model: first_logits(model, prompt(model, "Hello!", history="")),
 }
@@ -88,13 +99,13 @@ def test_llama_cpp_pythons_own_batches_do_not_so_this_test_can_tell(model_path):
 def decodes(model, monkeypatch) -> list[tuple[int, int]]:
     """Every decode from now on, as (first position, tokens)."""
     seen = []
-    evaluate = llama_cpp.Llama.eval
+    decode = RepeatableLlama._decode
 
-    def spy(self, batch):
-        seen.append((self.n_tokens, len(batch)))
-        return evaluate(self, batch)
+    def spy(self, piece, logits):
+        seen.append((self.n_tokens, len(piece)))
+        return decode(self, piece, logits)
 
-    monkeypatch.setattr(llama_cpp.Llama, "eval", spy)
+    monkeypatch.setattr(RepeatableLlama, "_decode", spy)
     return seen
 
 
@@ -118,3 +129,13 @@ def test_a_warm_prompt_reuses_the_cache_back_to_a_chunk_boundary_and_reads_the_r
     assert kept > end - 3 * chunk, "most of the prompt came from the cache"
     assert kept % chunk == 0
     assert seen == [(start, min(chunk - start % chunk, end - start)) for start in range(kept, end, chunk)]
+
+
+def test_a_reply_read_again_while_idle_is_reused_by_the_next_turn_with_the_same_numbers(model, monkeypatch):
+    model.reset()
+    following = the_turn_before_answered(model, tidied=True)
+    seen = decodes(model, monkeypatch)
+    warm = first_logits(model, following)
+    earlier = len(prompt(model, "Tell me about glass, please.", EARLIER))
+    assert seen[0][0] > earlier, "the next turn started inside the reply, not before it"
+    assert np.array_equal(warm, cold(model, following))
