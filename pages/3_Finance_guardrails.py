@@ -19,6 +19,7 @@ header.title("🛡️ Guardrail lab", width="content")
 views = header.container(width="content") if presenting else st  # presenting, one line holds title, views, switch
 with header:
     presenter.presenter_mode()
+with st.sidebar if presenting else st.container():  # presenting, the header's one line stays one line
     open_room_button()
 if not presenting:
     st.caption(

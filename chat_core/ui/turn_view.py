@@ -114,7 +114,8 @@ def _draw_exchange(
             versions(entry, page=page, thread_name=thread)
             if explain is not None:
                 explain(entry)
-            announce(reply_announcement(entry.note, entry.content), entry.id)
+    # Outside the reply's message: the announcement's script is the app's own, and a reply's content holds none.
+    announce(reply_announcement(entry.note, entry.content), entry.id)
     if question_versions is not None:
         versions(question, page=page, thread_name=thread, into=question_versions)
 

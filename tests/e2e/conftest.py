@@ -39,6 +39,8 @@ STARTUP_SECONDS = 60
 UI_TIMEOUT = 30_000
 REPLY_TIMEOUT = 120_000
 SETTLED = 5_000
+SAID = '[data-testid="stText"], [data-testid="stMarkdown"]'
+"""A message's text element: the user's as typed (st.text), a reply as Markdown; drawn first in the message."""
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 NOT_IN_EXPANDER = ':not([data-testid="stExpander"] *)'
 TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -184,6 +186,11 @@ def expect_role(message: Locator, role: str) -> None:
     """Check who a chat message is from, by its avatar."""
     avatar = "stChatMessageAvatarUser" if role == "user" else "stChatMessageAvatarAssistant"
     expect(message.get_by_test_id(avatar)).to_have_count(1, timeout=UI_TIMEOUT)
+
+
+def said(message: Locator) -> Locator:
+    """A chat message's own text (as typed, or the reply), without its caption or the row of buttons under it."""
+    return message.get_by_test_id("stChatMessageContent").locator(SAID).first
 
 
 def expect_text(message: Locator) -> None:

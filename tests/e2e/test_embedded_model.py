@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     expect_role,
     expect_text,
     open_chat,
+    said,
     send,
     wait_until_idle,
 )
@@ -30,7 +31,7 @@ def chat_twice(page: Page, url: str) -> None:
         expect(messages).to_have_count(2 * turn + 2, timeout=REPLY_TIMEOUT)
         wait_until_idle(page)
         expect_role(messages.nth(2 * turn), "user")
-        expect(messages.nth(2 * turn).get_by_test_id("stChatMessageContent")).to_have_text(question, timeout=UI_TIMEOUT)
+        expect(said(messages.nth(2 * turn))).to_have_text(question, timeout=UI_TIMEOUT)
         expect_role(messages.nth(2 * turn + 1), "assistant")
         expect_text(messages.nth(2 * turn + 1))
     expect(messages).to_have_count(4, timeout=UI_TIMEOUT)
@@ -88,7 +89,7 @@ def test_switching_persona_shows_its_own_thread_and_switching_back_restores_the_
 
     choose_persona(page, "Helpful assistant")
     expect(messages).to_have_count(2, timeout=REPLY_TIMEOUT)
-    expect(messages.nth(0).get_by_test_id("stChatMessageContent")).to_have_text("Hello helpful one", timeout=UI_TIMEOUT)
+    expect(said(messages.nth(0))).to_have_text("Hello helpful one", timeout=UI_TIMEOUT)
     expect(messages.nth(1).get_by_test_id("stChatMessageContent")).to_have_text(first_reply, timeout=UI_TIMEOUT)
 
 

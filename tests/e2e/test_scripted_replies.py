@@ -12,6 +12,7 @@ from tests.e2e.conftest import (
     conversation,
     expect_role,
     open_chat,
+    said,
     send,
     wait_until_idle,
 )
@@ -39,7 +40,7 @@ def test_a_rejected_api_key_shows_an_alert_without_a_traceback_or_the_key(chatbo
     messages = conversation(chatbot)
     expect(messages).to_have_count(2, timeout=UI_TIMEOUT)
     expect_role(messages.first, "user")
-    expect(messages.first.get_by_test_id("stChatMessageContent")).to_have_text("Hello?", timeout=UI_TIMEOUT)
+    expect(said(messages.first)).to_have_text("Hello?", timeout=UI_TIMEOUT)
     expect(chatbot.get_by_role("button", name="Retry")).to_be_visible(timeout=UI_TIMEOUT)
     expect(chatbot.get_by_test_id("stException")).to_have_count(0, timeout=UI_TIMEOUT)
     expect(chatbot.get_by_test_id("stApp")).not_to_contain_text("Traceback", timeout=UI_TIMEOUT)
@@ -114,19 +115,22 @@ def test_a_second_message_sent_while_a_reply_streams_stops_it_and_gets_its_own_r
     messages = conversation(chatbot)
     expect(messages.nth(1).get_by_test_id("stChatMessageContent")).to_contain_text("slow", timeout=REPLY_TIMEOUT)
     send(chatbot, "second")
-    expect(messages.last.get_by_test_id("stChatMessageContent")).to_have_text("Second reply.", timeout=REPLY_TIMEOUT)
+    expect(said(messages.last)).to_have_text("Second reply.", timeout=REPLY_TIMEOUT)
     wait_until_idle(chatbot)
 
     expect(messages).to_have_count(4, timeout=SETTLED)
     for index, role in enumerate(["user", "assistant", "user", "assistant"]):
         expect_role(messages.nth(index), role)
-    expected = [re.compile(r"^first$"), re.compile(r"^(slow ?)+Stopped"), re.compile(r"^second$"), "Second reply."]
-    expect(messages.get_by_test_id("stChatMessageContent")).to_have_text(expected, timeout=SETTLED)
+    expected = [re.compile(r"^first$"), re.compile(r"^(slow ?)+$"), re.compile(r"^second$"), "Second reply."]
+    for index, text in enumerate(expected):
+        expect(said(messages.nth(index))).to_have_text(text, timeout=SETTLED)
+    expect(messages.nth(1)).to_contain_text("Stopped before the reply finished.")
     assert scripted.history[-1]["messages"][-1] == {"role": "user", "content": "second"}
     assert [m["role"] for m in scripted.history[-1]["messages"]] == ["system", "user", "assistant", "user"]
     expect(chatbot).to_have_url(re.compile(r"[?&]c="), timeout=UI_TIMEOUT)
     chatbot.reload()
-    expect(messages.get_by_test_id("stChatMessageContent")).to_have_text(expected, timeout=REPLY_TIMEOUT)
+    for index, text in enumerate(expected):
+        expect(said(messages.nth(index))).to_have_text(text, timeout=REPLY_TIMEOUT)
 
 
 @pytest.mark.browser
@@ -134,9 +138,7 @@ def test_the_previous_reply_is_shown_once_while_the_next_one_streams(chatbot: Pa
     scripted.enqueue(Step(text="The first answer."), Step(text="tock ", chunks=1, delay=0.2, forever=True))
     send(chatbot, "one")
     messages = conversation(chatbot)
-    expect(messages.nth(1).get_by_test_id("stChatMessageContent")).to_have_text(
-        "The first answer.", timeout=REPLY_TIMEOUT
-    )
+    expect(said(messages.nth(1))).to_have_text("The first answer.", timeout=REPLY_TIMEOUT)
     wait_until_idle(chatbot)
     send(chatbot, "two")
     expect(messages.nth(3).get_by_test_id("stChatMessageContent")).to_contain_text("tock", timeout=REPLY_TIMEOUT)
@@ -149,7 +151,7 @@ def test_the_previous_reply_is_shown_once_while_the_next_one_streams(chatbot: Pa
 @pytest.mark.browser
 def test_the_users_text_is_rendered_exactly_as_typed(chatbot: Page, scripted):
     send(chatbot, "What does __init__ do? Also 2*3*4")
-    question = conversation(chatbot).first.get_by_test_id("stChatMessageContent")
+    question = said(conversation(chatbot).first)
     expect(question).to_have_text("What does __init__ do? Also 2*3*4", timeout=REPLY_TIMEOUT)
     expect(question.locator("em, strong")).to_have_count(0)
     wait_until_idle(chatbot)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, send, wait_until_idle
+from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, said, send, wait_until_idle
 from tests.support.scripted_server import Step
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def settle(page: Page) -> None:
 def test_the_users_text_keeps_its_shortcodes_directives_and_addresses(chatbot: Page, scripted):
     typed = ":smile: :red[b] :material/home: $x^2$ https://example.com/a.b_c **not bold**"
     send(chatbot, typed)
-    question = conversation(chatbot).first.get_by_test_id("stChatMessageContent")
+    question = said(conversation(chatbot).first)
     expect(question).to_have_text(typed, timeout=REPLY_TIMEOUT)
     settle(chatbot)
     expect(question.locator("a, strong, img, span[data-testid='stIconMaterial']")).to_have_count(0)
