@@ -44,6 +44,12 @@ ANIMALS = (
 profanity.load_censor_words()
 
 
+def unreachable_from_phones(address: str) -> bool:
+    """Whether a join address names the presenter's own computer only (a phone cannot open it)."""
+    host = address.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
+
+
 def room_error(message: str, hint: str = "") -> ChatError:
     """Something about a room a person can fix or should know: a wrong code, a locked room, a bad nickname."""
     return ChatError(message, hint, kind="room")

@@ -40,6 +40,7 @@ from chat_core.rooms import (
     shown_text,
     tallies,
     token_digest,
+    unreachable_from_phones,
 )
 from chat_core.settings import Settings
 from chat_core.store import Store
@@ -52,6 +53,8 @@ from chat_core.ui.resources import storage
 
 WALL_EVERY = timedelta(seconds=2)
 """How often the presenter's wall reads the room again."""
+MODERATE = "moderate"
+"""The `view=` of the presenter's private window (moderation, participants), kept off the projector."""
 FREE_CLIMB = 0
 """The level choice that lets each participant climb freely."""
 
@@ -121,7 +124,10 @@ def room_page(settings: Settings | None) -> None:
             st.error("This presenter link is not valid for this room. Join it as a participant instead.")
             st.query_params.pop("key", None)
             return
-        presenter_view(store, room, key)
+        if st.query_params.get("view") == MODERATE:
+            moderation_view(store, room, key)
+        else:
+            presenter_view(store, room, key)
         return
     participant_view(settings, store, room)
 
@@ -202,22 +208,45 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
     address = join_address(room.code)
     join, controls = st.columns([2, 3], gap="large")
     with join:
-        st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
-        qr = io.BytesIO()
-        segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
-        st.image(
-            qr.getvalue(), caption=f"Scan to join room {room.code}", width=260,
-            alt=f"QR code of the join address for room {room.code}",
-        )  # fmt: skip
+        if room.state == CLOSED:
+            st.markdown(f"## Room {room.code} is closed")
+        else:
+            st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
+            qr = io.BytesIO()
+            segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
+            st.image(
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=260,
+                alt=f"QR code of the join address for room {room.code}",
+            )  # fmt: skip
+        if unreachable_from_phones(address):
+            st.warning(
+                "Phones cannot reach this address: it names this computer only. Start the app with "
+                "`--server.address 0.0.0.0`, open it by the computer's network address (or deploy it), and open "
+                "the room again from there.",
+                icon="📵",
+            )
     with controls:  # the wall beside the QR code: on a 1280x720 projector it is in view without scrolling
         room_controls(store, room, key)
         wall(room.code)
-    with st.expander("🔒 Moderation and participants (keep this off the projector)", expanded=False):
-        st.caption("Your presenter link: keep it private; anyone with it controls the room.")
-        st.code(f"{base_address()}/{ROOM.url_path}?room={room.code}&key={key}", language=None)
-        moderation_and_participants(room.code, key)
+    st.link_button(
+        "🔒 Moderation and participants: open in a window of its own, off the projector",
+        f"{presenter_address(room.code, key)}&view={MODERATE}",
+    )
     if room.state == CLOSED:
         closed_room(store, room)
+
+
+def presenter_address(code: str, key: str) -> str:
+    """The presenter's private link to a room."""
+    return f"{base_address()}/{ROOM.url_path}?room={code}&key={key}"
+
+
+def moderation_view(store: Store, room: Room, key: str) -> None:
+    """The presenter's private window: attempts waiting for approval, spotlight, participants, the private link."""
+    st.markdown(f"### 🔒 Moderation of room {room.code}: keep this window off the projector")
+    st.caption("Your presenter link: keep it private; anyone with it controls the room.")
+    st.code(presenter_address(room.code, key), language=None)
+    moderation_and_participants(room.code, key)
 
 
 def _allowed(store: Store, code: str, key: str) -> Room | None:

@@ -13,7 +13,7 @@ from tests.e2e.conftest import NOT_IN_EXPANDER, REPLY_TIMEOUT, UI_TIMEOUT, open_
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PRESENTER = {"viewport": {"width": 1440, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1280, "height": 720}}
-MODERATION = "🔒 Moderation and participants"
+MODERATION = "🔒 Moderation and participants: open in a window of its own, off the projector"
 
 
 def new_page(browser: Browser, size: dict) -> Page:
@@ -67,12 +67,12 @@ def join_by_link(page: Page, base_url: str, code: str) -> None:
 
 
 def approve_all(page: Page, count: int) -> None:
-    """Open the moderation list and approve `count` waiting attempts, one at a time."""
-    moderation = page.get_by_test_id("stExpander").filter(has_text=MODERATION)
-    if not moderation.get_by_text(re.compile("Waiting for approval")).is_visible():
-        moderation.get_by_text(MODERATION).click()
+    """Approve `count` waiting attempts, one at a time, in the presenter's moderation window (a tab of its own)."""
+    moderation = page.context.new_page()
+    moderation.goto(f"{page.url}&view=moderate")
     for waiting in range(count, 0, -1):
         expect(moderation.get_by_text(f"Waiting for approval: {waiting}")).to_be_visible(timeout=UI_TIMEOUT)
         moderation.get_by_role("button", name="Approve").first.click()
     expect(moderation.get_by_text("Waiting for approval: 0")).to_be_visible(timeout=UI_TIMEOUT)
-    wait_until_idle(page)
+    wait_until_idle(moderation)
+    moderation.close()

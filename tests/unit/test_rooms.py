@@ -27,6 +27,7 @@ from chat_core.rooms import (
     shown_text,
     tallies,
     token_digest,
+    unreachable_from_phones,
 )
 
 
@@ -128,3 +129,13 @@ def test_passed_levels_are_listed_per_nickname_once_each():
         "Heron": [1],
         "Otter": [1, 2],
     }
+
+
+@pytest.mark.parametrize(
+    ("address", "unreachable"),
+    [("http://127.0.0.1:8501/Room?room=ACD479", True), ("http://localhost:8501/Room", True),
+     ("http://[::1]:8501/Room", True), ("http://192.168.1.20:8501/Room", False),
+     ("https://chat.example.org/Room", False)],
+)  # fmt: skip
+def test_a_join_address_on_this_computer_only_is_told_apart(address, unreachable):
+    assert unreachable_from_phones(address) == unreachable
