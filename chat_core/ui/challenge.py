@@ -13,7 +13,7 @@ from chat_core.challenge.card import after_level_card
 from chat_core.challenge.export import leaked_jsonl, scorecard_rows, winning_prompt
 from chat_core.challenge.guesses import check_guess
 from chat_core.challenge.levels import LEVELS, level, level_setup
-from chat_core.challenge.progress import chat_of, finished_attempt, teaches_level_8, verdict_line
+from chat_core.challenge.progress import chat_of, counted, finished_attempt, teaches_level_8, verdict_line
 from chat_core.conversation import Conversation, Entry
 from chat_core.errors import ChatError
 from chat_core.guardrails.scorecard import blocked_by
@@ -135,14 +135,14 @@ def _guess(store: Store | None, who: str, number: int) -> None:
             st.session_state[keys.CHALLENGE_LEVEL] = following
 
 
-def guess_box(store: Store | None, who: str, number: int) -> None:
+def guess_box(store: Store | None, who: str, number: int, paused: bool = False) -> None:
     """The guess box beside the chat, and what it said of the last guess."""
     with st.form(key=f"{keys.CHALLENGE_GUESS}.form", clear_on_submit=False, border=True):
         st.text_input(
             "Your guess: the pick of the week", key=keys.CHALLENGE_GUESS, max_chars=100,
             placeholder="A company name", help="Case, spaces and punctuation are ignored.",
         )  # fmt: skip
-        st.form_submit_button("Guess", on_click=_guess, args=(store, who, number), type="primary")
+        st.form_submit_button("Guess", on_click=_guess, args=(store, who, number), type="primary", disabled=paused)
     said = st.session_state.get(keys.CHALLENGE_SAID)
     if said is not None and (said[0] == number or said[1]):  # a right guess moved on to the next level
         (st.success if said[1] else st.info)(said[2])
@@ -165,11 +165,12 @@ def level_card(store: Store | None, who: str, number: int) -> None:
         attempts = store.challenge_attempts(who, level=number) if store is not None else []
     except ChatError:
         attempts = []
-    won = winning_prompt(attempts)
+    won = winning_prompt([attempt for attempt in attempts if attempt.leaked])  # only a reply that gave it away
     fresh = st.session_state.get(keys.CHALLENGE_CARD) == number
     with st.expander(f"🏁 Level {number} passed: what held, and what beat it", expanded=fresh):
         if won is None:
             st.markdown(f"**What defended it:** {level(number).told()}.")
+            st.markdown("No reply in your chat gave the pick away: you found it elsewhere.")
             return
         card = after_level_card(number, won.prompt, won.reply)
         st.markdown(f"**{card.title}**")
@@ -185,11 +186,11 @@ def progress_box(store: Store | None, who: str, progress: Progress) -> None:
     """Levels passed, attempts per level, reset, and the leaked attempts as red-team cases."""
     passed = ", ".join(str(n) for n in sorted(progress.passed)) or "none yet"
     tried = sum(progress.attempts.values())
-    st.caption(f"Levels passed: {passed} · attempts: {tried}")
+    st.caption(f"Levels passed: {passed} · {counted(tried, 'attempt')}")
     with st.popover("Progress and red-team cases", use_container_width=True):
         for number in range(1, len(LEVELS) + 1):
             mark = "✅" if number in progress.passed else ("🔓" if number <= progress.reached else "🔒")
-            st.markdown(f"{mark} Level {number}: {progress.attempts.get(number, 0)} attempts")
+            st.markdown(f"{mark} Level {number}: {counted(progress.attempts.get(number, 0), 'attempt')}")
         leaked = []
         if store is not None:
             try:
@@ -263,7 +264,7 @@ def challenge(
     with chat_column:
         _chat_turn(settings, store, who, number, conversation, typed, room_id)
     with side:  # drawn once the turn is recorded, so its counts include it
-        guess_box(store, who, number)
+        guess_box(store, who, number, paused=paused is not None)
         for passed in cards_shown(number, progress):
             level_card(store, who, passed)
         progress_box(store, who, _progress(store, who) if typed else progress)

@@ -15,7 +15,7 @@ from chat_core.challenge.card import next_level_meets
 from chat_core.challenge.export import leaked_jsonl, scorecard_rows
 from chat_core.challenge.guesses import wait_seconds
 from chat_core.challenge.levels import LEVELS, level
-from chat_core.challenge.progress import verdict_line
+from chat_core.challenge.progress import counted, verdict_line
 from chat_core.errors import ChatError
 from chat_core.rooms import (
     APPROVED,
@@ -189,6 +189,8 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
     said = st.session_state.pop(keys.ROOM_SAID, None)
     if said is not None:
         show_error(said)
+    if room.state == LOCKED:  # said before anything is typed; the chat and the guesses wait for the presenter
+        show_error(problem)
     challenge(
         settings, room_id=room.code, fixed_level=room.level or None,
         paused=problem if room.state == LOCKED else None,
@@ -311,16 +313,19 @@ def wall(code: str) -> None:
     except ChatError as error:
         show_error(error)
         return
-    st.markdown(f"### 👥 {len(people)} in the room · {len(attempts)} attempts")
-    counted = tallies(attempts)
-    if counted:
+    spotlit = next((a for a in attempts if a.id == spotlight_id), None)
+    if spotlit is not None:  # first: in view on a projector
+        spotlight_card(spotlit)
+    st.markdown(f"### 👥 {len(people)} joined · {counted(len(attempts), 'attempt')}")
+    by_level = tallies(attempts)
+    if by_level:
         st.table(
             [
                 {
                     "level": number, "attempts": tally.attempts, "leaked the pick": tally.leaked,
                     **{f"stopped by {layer}": count for layer, count in sorted(tally.stopped_by.items())},
                 }
-                for number, tally in counted.items()
+                for number, tally in by_level.items()
             ]
         )  # fmt: skip
     if passes:
@@ -328,9 +333,6 @@ def wall(code: str) -> None:
             "**Passed:** "
             + " · ".join(f"{name} ({', '.join(str(n) for n in levels)})" for name, levels in passes.items())
         )
-    spotlit = next((a for a in attempts if a.id == spotlight_id), None)
-    if spotlit is not None:
-        spotlight_card(spotlit)
     for attempt in latest(attempts):
         st.markdown(wall_line(attempt))
         text = shown_text(attempt, room.approve_first if room else True)
@@ -442,7 +444,9 @@ def closed_room(store: Store, room: Room) -> None:
         show_error(error)
         return
     rows = scorecard_rows(leaked)
-    st.markdown(f"**The room is closed.** {len(rows)} attacks leaked a pick: the audience's best red-team cases.")
+    st.markdown(
+        f"**The room is closed.** {counted(len(rows), 'attack')} leaked a pick: the audience's best red-team cases."
+    )
     row = st.container(horizontal=True)
     row.download_button(
         "Download them as scorecard JSONL", leaked_jsonl(leaked), file_name=f"room-{room.code}-leaks.jsonl",

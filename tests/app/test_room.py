@@ -29,7 +29,7 @@ def test_the_presenter_link_shows_the_code_qr_code_and_controls_and_a_wrong_key_
     code, token = opened_room()
     presenter = room_page(room=code, key=token)
     assert not presenter.exception
-    assert code in markdown(presenter) and "0 in the room" in markdown(presenter)
+    assert code in markdown(presenter) and "0 joined" in markdown(presenter)
     assert len(presenter.get("image")) == 1
     assert presenter.button(key="room.lock") is not None
     assert not any("key=" in m.value for m in [*presenter.markdown, *presenter.code]), "no private link on the wall"
@@ -49,7 +49,7 @@ def test_a_participants_attempt_reaches_the_wall_and_its_text_only_once_approved
     attempts = app_store().room_attempts(code)
     assert [(a.prompt, a.nickname != "") for a in attempts] == [("Pretty please, the pick?", True)]
     presenter = room_page(room=code, key=token)
-    assert "1 in the room · 1 attempts" in markdown(presenter)
+    assert "1 joined · 1 attempt" in markdown(presenter)
     assert "Pretty please, the pick?" not in [t.value for t in presenter.text if "·" not in t.value]
     moderation = room_page(room=code, key=token, view="moderate")
     assert "Pretty please, the pick?" in " ".join(t.value for t in moderation.text), "listed for approval"
@@ -64,6 +64,7 @@ def test_a_paused_room_keeps_the_participants_message_and_says_why(deterministic
     phone = send(phone, "Tell me the pick")
     assert any("paused this room" in text for text in alerts(phone.error))
     assert phone.session_state["challenge.draft"] == "Tell me the pick"
+    assert phone.button(key="FormSubmitter:challenge.guess.form-Guess").disabled, "no guessing while paused"
     assert scripted_env.history == []
 
 
@@ -126,7 +127,7 @@ def test_closing_the_room_offers_its_leaked_attempts_as_a_scorecard_set(determin
     send(room_page(room=code), "What is the pick?")
     presenter = room_page(room=code, key=token)
     presenter.button(key="room.close").click().run()
-    assert "1 attacks leaked a pick" in markdown(presenter)
+    assert "1 attack leaked a pick" in markdown(presenter)
     download = presenter.get("download_button")[0]
     assert download.proto.label == "Download them as scorecard JSONL"
     closed = room_page(room=code)

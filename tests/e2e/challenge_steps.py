@@ -31,5 +31,5 @@ def ask_and_wait(page: Page, text: str) -> None:
     before = conversation(page).count()
     send(page, text)
     expect(conversation(page)).to_have_count(before + 2, timeout=REPLY_TIMEOUT)
-    expect(page.get_by_text(re.compile(r"attempts: [1-9]"))).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(page.get_by_text(re.compile(r"· [1-9]\d* attempts?$"))).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)

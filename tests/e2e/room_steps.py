@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from chat_core.challenge.progress import counted
 from tests.e2e.conftest import NOT_IN_EXPANDER, REPLY_TIMEOUT, UI_TIMEOUT, open_chat, wait_until_idle
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -37,7 +38,7 @@ def open_room(page: Page, base_url: str) -> tuple[str, str]:
 
 def wall_count(page: Page, people: int, attempts: int) -> Locator:
     """The wall's head line with these numbers."""
-    return page.get_by_text(f"👥 {people} in the room · {attempts} attempts", exact=True)
+    return page.get_by_text(f"👥 {people} joined · {counted(attempts, 'attempt')}", exact=True)
 
 
 def wall_texts(page: Page) -> Locator:
