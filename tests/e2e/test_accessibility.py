@@ -262,6 +262,11 @@ def test_a_room_has_no_critical_or_serious_axe_violation_on_a_phone_a_presenters
     expect(wall_texts(projector).filter(has_text="What is the pick of the week?")).to_be_in_viewport()
     wait_until_idle(projector)
     found["the presenter on a 1280x720 projector"] = blocking_violations(projector)
+    moderation = presenter.context.new_page()
+    moderation.goto(f"{presenter_link}&view=moderate")
+    expect(moderation.get_by_text("Waiting for approval: 0")).to_be_visible(timeout=REPLY_TIMEOUT)
+    wait_until_idle(moderation)
+    found["the presenter's moderation window"] = blocking_violations(moderation)
     for page in (presenter, phone, projector):
         page.context.close()
     assert not any(found.values()), "\n".join(f"{view}:\n" + "\n".join(v) for view, v in found.items() if v)
