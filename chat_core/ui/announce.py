@@ -7,9 +7,9 @@ import html
 import streamlit as st
 
 REGION = "chat-lab-announcer"
-_SAY = """<span hidden data-announcement="{key}">{text}</span><script>
+_SAY = """<span hidden data-announcement="{key}" data-say="{text}"></span><script>
 (() => {{
-  const said = document.currentScript.previousElementSibling.textContent;
+  const said = document.currentScript.previousElementSibling.dataset.say;
   let region = document.getElementById("{region}");
   if (!region) {{
     region = document.createElement("div");
@@ -35,5 +35,6 @@ def announce(text: str, key: str) -> None:
     script keeps one region in the document's body, outside Streamlit's tree, and changes its text. Call it only in the
     run that finished the reply: `st.html` runs the script when its HTML appears or changes, and the next rerun, not
     drawing it, removes it; the key makes two replies with the same words two announcements. The text goes in escaped,
-    as text, never as script."""
+    in an attribute (not as text in the page, where a search for the reply's words would find it twice), never as
+    script."""
     st.html(_SAY.format(key=html.escape(key), text=html.escape(text), region=REGION), unsafe_allow_javascript=True)

@@ -65,7 +65,7 @@ def test_a_teacher_edits_a_cell_saves_the_set_and_the_chat_sends_it(page: Page, 
     shoot(page, "examples")
     tab(page, "Chat")
     send(page, "How do I reverse a list?")
-    expect(page.get_by_text("x[::-1]")).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(page.get_by_test_id("stApp").get_by_text("x[::-1]")).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)
     assert scripted.history[-1]["messages"][1] == {"role": "user", "content": "What does len(x) return?"}
 
@@ -75,10 +75,10 @@ def test_the_inspector_draws_the_context_window(page: Page, scripted_app, script
     scripted.enqueue(Step(text="A list keeps order."), Step(text="A set does not."))
     open_chat(page, f"{scripted_app}/Tutor")
     send(page, "What is a list?")
-    expect(page.get_by_text("A list keeps order.")).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(page.get_by_test_id("stApp").get_by_text("A list keeps order.")).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)
     send(page, "And a set?")
-    expect(page.get_by_text("A set does not.")).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(page.get_by_test_id("stApp").get_by_text("A set does not.")).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)
     inspector = page.get_by_test_id("stExpander").filter(has_text="Request inspector")
     inspector.get_by_text("Request inspector").click()
@@ -116,7 +116,7 @@ def test_the_memory_walkthrough_sends_its_steps_to_the_chat(page: Page, scripted
     shoot(page, "memory")
     page.get_by_role("button", name="Send it in the Chat tab").first.click()
     tab(page, "Chat")
-    expect(page.get_by_text("Hello Ada.")).to_be_visible(timeout=REPLY_TIMEOUT)
+    expect(page.get_by_test_id("stApp").get_by_text("Hello Ada.")).to_be_visible(timeout=REPLY_TIMEOUT)
     assert scripted.history[-1]["messages"][-1] == {"role": "user", "content": "Hi! My name is Ada."}
 
 
@@ -127,7 +127,7 @@ def test_in_the_chat_tab_the_conversation_and_the_new_reply_stand_above_the_inpu
     scripted.enqueue(Step(text="Use sorted(items)."))
     open_chat(page, f"{scripted_app}/Tutor")
     send(page, "How do I sort a list?")
-    reply = page.get_by_text("Use sorted(items).")
+    reply = page.get_by_test_id("stApp").get_by_text("Use sorted(items).")
     expect(reply).to_be_visible(timeout=REPLY_TIMEOUT)
     wait_until_idle(page)
     box = page.get_by_test_id("stChatInputTextArea")
