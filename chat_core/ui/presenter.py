@@ -35,15 +35,12 @@ LARGE_TYPE = """<style>
     background: linear-gradient(#fff, #fff) bottom / 100% 3rem no-repeat local,
         linear-gradient(rgba(31, 41, 55, 0), rgba(31, 41, 55, 0.28)) bottom / 100% 2rem no-repeat scroll; }
 .st-key-finance-notes + div, .st-key-finance-actions { margin-top: 0.5rem; }
-.stMain [class*="st-key-msgrow"]:not(:has([class*="-previous"])),
-.stMain [class*="st-key-msgrow"] [class*="-continue"] { display: none; }
 </style>"""
 """Large type, and room made so a question, its reply and its verdict fit a 1280 x 720 screen: less space above the
 page, a smaller title, the verdict beside the reply a size down (the chat's "finance.notes"), with Clear and
 Regenerate under it. A reply longer than the window scrolls in its own box (in "finance.newest"), and shows it: a
 scroll bar drawn dark on a light track whatever the system hides, and a shadow at its foot while more lies below
-(a white cover scrolls with the text and hides the shadow once the end is reached). "Continue from here" is not shown
-under the messages (a row under each, for the person at the keyboard, not the room); the versions control is."""
+(a white cover scrolls with the text and hides the shadow once the end is reached)."""
 KIND_SIGNS = {"benign": "🟢 benign", "blunt": "🟠 blunt", "sneaky": "🔴 sneaky"}
 
 
