@@ -71,9 +71,12 @@ def approve_all(page: Page, count: int) -> None:
     """Approve `count` waiting attempts, one at a time, in the presenter's moderation window (a tab of its own)."""
     moderation = page.context.new_page()
     moderation.goto(f"{page.url}&view=moderate")
-    for waiting in range(count, 0, -1):
-        expect(moderation.get_by_text(f"Waiting for approval: {waiting}")).to_be_visible(timeout=UI_TIMEOUT)
-        moderation.get_by_role("button", name="Approve").first.click()
+    expect(moderation.get_by_text(f"Waiting for approval: {count}")).to_be_visible(timeout=UI_TIMEOUT)
+    approve = moderation.get_by_role("button", name="Approve")
+    for waiting in range(count, 0, -1):  # the list is read again every 2 s: wait for it to shrink, not for a count
+        expect(approve).to_have_count(waiting, timeout=UI_TIMEOUT)
+        approve.first.click()
+        wait_until_idle(moderation)
     expect(moderation.get_by_text("Waiting for approval: 0")).to_be_visible(timeout=UI_TIMEOUT)
     wait_until_idle(moderation)
     moderation.close()
