@@ -220,6 +220,7 @@ def controls(page: Page) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_every_control_has_a_name_in_words(desktop: Page, scripted_app, scripted, name: str):
     reach(desktop, scripted_app, name)
+    expect(desktop.get_by_role("link", name="Home", exact=True)).to_be_attached(timeout=UI_TIMEOUT)  # sidebar drawn
     reached = controls(desktop)
     assert ("link", "Home") in reached  # the sidebar's first page link: the tree was read
     unnamed = [f"{role} named {label!r}" for role, label in reached if not A_WORD.search(label)]
