@@ -138,6 +138,24 @@ def read_nickname(text: str) -> str:
     return name
 
 
+def free_nickname(wanted: str, taken: Iterable[str]) -> str:
+    """`wanted`, or, when someone in the room has it already (in any case), it with the first free number after it
+    ("Brave Otter 2"): two people never share a name on the wall."""
+    used = {name.casefold() for name in taken}
+    name, number = wanted, 1
+    while name.casefold() in used:
+        number += 1
+        name = f"{wanted} {number}"
+    return name
+
+
+def nickname_problem(wanted: str, taken: Iterable[str]) -> ChatError | None:
+    """Why a participant cannot take the nickname they typed (someone else has it), or None."""
+    if wanted.casefold() in {name.casefold() for name in taken}:
+        return room_error(f"Someone in this room is already called “{wanted}”.", "Choose another nickname.")
+    return None
+
+
 @dataclass(frozen=True)
 class WallAttempt:
     """An attempt as the wall may need it: who, at which level, what stopped it (or "none") and why, whether the pick
@@ -196,3 +214,12 @@ def passed_levels(passes: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
 def latest(attempts: Sequence[WallAttempt], count: int = 8) -> list[WallAttempt]:
     """The newest attempts, newest first."""
     return sorted(attempts, key=lambda attempt: attempt.created_at, reverse=True)[:count]
+
+
+PLAYING_WINDOW = 300.0
+"""A participant with an attempt this recent counts as playing now."""
+
+
+def playing_now(attempts: Iterable[WallAttempt], now: float) -> int:
+    """How many people sent an attempt in the last few minutes (those who joined and left do not count)."""
+    return len({attempt.nickname for attempt in attempts if now - attempt.created_at <= PLAYING_WINDOW})

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from chat_core.errors import ChatError
-from chat_core.rooms import PENDING, Room, WallAttempt, new_code, room_error
+from chat_core.rooms import PENDING, Room, WallAttempt, free_nickname, new_code, nickname_problem, room_error
 from chat_core.store.database import storable, upsert
 from chat_core.store.schema import (
     challenge_attempts,
@@ -73,13 +73,14 @@ class Rooms:
                 )
             ).first()
             if row is not None and row.removed:
-                raise room_error("The presenter removed you from this room.", "Ask the presenter to let you back.")
+                raise room_error("The presenter removed you from this room.", "Ask the presenter to let you back in.")
             if row is not None:
                 return row.nickname
-            values = {"room_code": code, "owner": owner, "nickname": nickname, "joined_at": now, "removed": False}
+            nickname_free = free_nickname(nickname, _nicknames(conn, code, but=owner))
+            values = {"room_code": code, "owner": owner, "nickname": nickname_free, "joined_at": now, "removed": False}
             conn.execute(room_participants.insert().values(**values))
             conn.execute(rooms.update().where(rooms.c.code == code).values(active_at=now))
-            return nickname
+            return nickname_free
 
         return self._run(write)
 
@@ -92,16 +93,24 @@ class Rooms:
         return (row.nickname, bool(row.removed)) if row is not None else None
 
     def rename_participant(self, code: str, owner: str, nickname: str) -> None:
-        """Give a participant the nickname they chose (already checked by `rooms.read_nickname`)."""
+        """Give a participant the nickname they chose (already checked by `rooms.read_nickname`), unless someone
+        else in the room has it."""
         table = room_participants
         where = (table.c.room_code == code) & (table.c.owner == owner)
-        self._run(lambda conn: conn.execute(table.update().where(where).values(nickname=nickname)))
 
-    def remove_participant(self, code: str, owner: str) -> None:
-        """Take a participant out of the room: they can no longer play in it."""
+        def write(conn: Connection) -> None:
+            problem = nickname_problem(nickname, _nicknames(conn, code, but=owner))
+            if problem is not None:
+                raise problem
+            conn.execute(table.update().where(where).values(nickname=nickname))
+
+        self._run(write)
+
+    def remove_participant(self, code: str, owner: str, removed: bool = True) -> None:
+        """Take a participant out of the room (they can no longer play in it), or, with removed=False, let them back."""
         table = room_participants
         where = (table.c.room_code == code) & (table.c.owner == owner)
-        self._run(lambda conn: conn.execute(table.update().where(where).values(removed=True)))
+        self._run(lambda conn: conn.execute(table.update().where(where).values(removed=removed)))
 
     def participants(self, code: str) -> list[tuple[str, str, bool]]:
         """(owner, nickname, removed) of everyone who joined, in the order they came."""
@@ -172,3 +181,10 @@ def _room(row) -> Room:
         row.code, row.owner, row.token_digest, row.state, row.level, bool(row.approve_first), row.created_at,
         row.active_at,
     )  # fmt: skip
+
+
+def _nicknames(conn: Connection, code: str, but: str) -> list[str]:
+    """The nicknames everyone else in the room has."""
+    table = room_participants
+    query = sa.select(table.c.nickname).where(table.c.room_code == code, table.c.owner != but)
+    return list(conn.execute(query).scalars())

@@ -33,6 +33,7 @@ from chat_core.rooms import (
     new_nickname,
     new_presenter_token,
     passed_levels,
+    playing_now,
     presenter_allowed,
     read_code,
     read_nickname,
@@ -53,6 +54,8 @@ from chat_core.ui.resources import storage
 
 WALL_EVERY = timedelta(seconds=2)
 """How often the presenter's wall reads the room again."""
+PHONE_EVERY = timedelta(seconds=4)
+"""How often a participant's phone looks whether the presenter changed the room."""
 MODERATE = "moderate"
 """The `view=` of the presenter's private window (moderation, participants), kept off the projector."""
 FREE_CLIMB = 0
@@ -176,10 +179,13 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
     try:
         joined = store.participant(room.code, who)
         nickname = store.join_room(room.code, who, new_nickname()) if joined is None else joined[0]
-        if joined is not None and joined[1]:
-            raise room_error("The presenter removed you from this room.", "Ask the presenter to let you back.")
     except ChatError as error:
         show_error(error)
+        return
+    removed = joined is not None and joined[1]
+    follow_the_presenter(room.code, (room.state, room.level, removed))
+    if removed:
+        show_error(room_error("The presenter removed you from this room.", "Ask the presenter to let you back in."))
         return
     top = st.container(horizontal=True, vertical_alignment="center")
     top.markdown(f"**Room {room.code}** · you are **{nickname}**")
@@ -195,6 +201,21 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
         settings, room_id=room.code, fixed_level=room.level or None,
         paused=problem if room.state == LOCKED else None,
     )  # fmt: skip
+
+
+@st.fragment(run_every=PHONE_EVERY)
+def follow_the_presenter(code: str, seen: tuple[str, int | None, bool]) -> None:
+    """Redraws the phone when the presenter pauses, reopens or closes the room, sets another level, or removes this
+    participant or lets them back in: the phone follows without a reload. Draws nothing itself."""
+    store = storage()
+    if store is None:
+        return
+    try:
+        room, joined = store.room(code), store.participant(code, owner())
+    except ChatError:
+        return  # the next look, or the next turn, says what is wrong
+    if room is None or joined is None or (room.state, room.level, joined[1]) != seen:
+        st.rerun(scope="app")
 
 
 def _rename(store: Store, code: str) -> None:
@@ -293,8 +314,12 @@ def room_controls(store: Store, room: Room, key: str) -> None:
             "▶ Reopen", key="room.reopen", on_click=_change, args=(store, room.code, key), kwargs={"state": OPEN}
         )
     if room.state != CLOSED:
-        row.button("⏹ Close the room", key="room.close", on_click=_change, args=(store, room.code, key),
-                   kwargs={"state": CLOSED})  # fmt: skip
+        with row.popover("⏹ Close the room"):
+            st.markdown("Closing ends the room for everyone: phones can no longer play, and it cannot be reopened.")
+            st.button(
+                "Close it now", key="room.close", type="primary", on_click=_change, args=(store, room.code, key),
+                kwargs={"state": CLOSED},
+            )  # fmt: skip
 
 
 @st.fragment(run_every=WALL_EVERY)
@@ -316,7 +341,8 @@ def wall(code: str) -> None:
     spotlit = next((a for a in attempts if a.id == spotlight_id), None)
     if spotlit is not None:  # first: in view on a projector
         spotlight_card(spotlit)
-    st.markdown(f"### 👥 {len(people)} joined · {counted(len(attempts), 'attempt')}")
+    playing = playing_now(attempts, time.time())
+    st.markdown(f"### 👥 {len(people)} joined · {playing} playing now · {counted(len(attempts), 'attempt')}")
     by_level = tallies(attempts)
     if by_level:
         st.table(
@@ -423,15 +449,20 @@ def participants_list(store: Store, code: str, key: str) -> None:
     for who, nickname, removed in people:
         row = st.container(horizontal=True, vertical_alignment="center")
         row.text(f"{nickname}{' (removed)' if removed else ''}")
-        if not removed:
+        if removed:
+            row.button(
+                "Let back in", key=f"room.back.{who}", on_click=_remove, args=(store, code, key, who, False),
+                help=f"{nickname} can play in the room again",
+            )  # fmt: skip
+        else:
             row.button("Remove", key=f"room.remove.{who}", on_click=_remove, args=(store, code, key, who))
 
 
-def _remove(store: Store, code: str, key: str, who: str) -> None:
+def _remove(store: Store, code: str, key: str, who: str, removed: bool = True) -> None:
     try:
         if _allowed(store, code, key) is None:
             raise room_error("Only the presenter can remove a participant.")
-        store.remove_participant(code, who)
+        store.remove_participant(code, who, removed)
     except ChatError as error:
         notice(error)
 

@@ -49,7 +49,7 @@ def test_a_participants_attempt_reaches_the_wall_and_its_text_only_once_approved
     attempts = app_store().room_attempts(code)
     assert [(a.prompt, a.nickname != "") for a in attempts] == [("Pretty please, the pick?", True)]
     presenter = room_page(room=code, key=token)
-    assert "1 joined · 1 attempt" in markdown(presenter)
+    assert "1 joined · 1 playing now · 1 attempt" in markdown(presenter)
     assert "Pretty please, the pick?" not in [t.value for t in presenter.text if "·" not in t.value]
     moderation = room_page(room=code, key=token, view="moderate")
     assert "Pretty please, the pick?" in " ".join(t.value for t in moderation.text), "listed for approval"
@@ -76,6 +76,23 @@ def test_a_removed_participant_cannot_play(deterministic_env, scripted_env):
     again = room_page(room=code, v=phone.session_state["visitor"])
     assert any("removed you" in text for text in alerts(again.error))
     assert again.chat_input == [] or len(again.chat_input) == 0
+    moderation = room_page(room=code, key=token, view="moderate")
+    moderation.button(key=f"room.back.{owner_of(phone)}").click().run()
+    back = room_page(room=code, v=phone.session_state["visitor"])
+    assert not any("removed you" in text for text in alerts(back.error)), "let back in, they play again"
+    assert len(back.chat_input) == 1
+
+
+def test_two_participants_never_share_a_nickname(deterministic_env):
+    code, _ = opened_room()
+    first, second = room_page(room=code), room_page(room=code)
+    first.text_input(key="room.nickname").set_value("Quiet Heron")
+    first = first.button(key="FormSubmitter:room.nickname.form-Save").click().run()
+    second.text_input(key="room.nickname").set_value("quiet heron")
+    second = second.button(key="FormSubmitter:room.nickname.form-Save").click().run()
+    assert any("already called “quiet heron”" in text for text in alerts(second.error))
+    names = [nickname for _, nickname, _ in app_store().participants(code)]
+    assert "Quiet Heron" in names and "quiet heron" not in names
 
 
 def test_wrong_codes_get_a_plain_message_and_a_flood_is_held_off(deterministic_env):

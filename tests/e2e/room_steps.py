@@ -36,9 +36,10 @@ def open_room(page: Page, base_url: str) -> tuple[str, str]:
     return code, page.url
 
 
-def wall_count(page: Page, people: int, attempts: int) -> Locator:
-    """The wall's head line with these numbers."""
-    return page.get_by_text(f"👥 {people} joined · {counted(attempts, 'attempt')}", exact=True)
+def wall_count(page: Page, people: int, attempts: int, playing: int | None = None) -> Locator:
+    """The wall's head line with these numbers (by default, everyone who made an attempt plays: each made one)."""
+    playing = min(people, attempts) if playing is None else playing
+    return page.get_by_text(f"👥 {people} joined · {playing} playing now · {counted(attempts, 'attempt')}", exact=True)
 
 
 def wall_texts(page: Page) -> Locator:

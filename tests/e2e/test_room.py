@@ -87,7 +87,15 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     no_presenter_control(intruder)
     expect(intruder.get_by_role("heading", name=f"Code {code}")).to_have_count(0)
 
+    presenter.get_by_role("button", name="⏸ Pause").click()
+    paused = mine.get_by_text("The presenter has paused this room.")
+    expect(paused).to_be_visible(timeout=UI_TIMEOUT)  # the phone follows the presenter without a reload
+    presenter.get_by_role("button", name="▶ Reopen").click()
+    expect(paused).to_have_count(0, timeout=UI_TIMEOUT)
+
     presenter.get_by_role("button", name="⏹ Close the room").click()
+    presenter.get_by_role("button", name="Close it now").click()  # asked once more: closing cannot be undone
+    expect(mine.get_by_text("This room has closed.")).to_be_visible(timeout=UI_TIMEOUT)
     download_button = presenter.get_by_role("button", name="Download them as scorecard JSONL")
     expect(download_button).to_be_enabled(timeout=REPLY_TIMEOUT)
     with presenter.expect_download() as download:

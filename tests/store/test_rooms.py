@@ -52,6 +52,18 @@ def test_participants_keep_their_nickname_and_a_removed_one_stays_out(store, roo
     assert store.participants(opened.code) == [(ANNA, "Anna", False), (BEN, "Quick Lynx", True)]
     with pytest.raises(ChatError, match="removed you"):
         store.join_room(opened.code, BEN, "Quick Lynx")
+    store.remove_participant(opened.code, BEN, removed=False)
+    assert store.join_room(opened.code, BEN, "Calm Heron") == "Quick Lynx", "let back in, with the name they had"
+
+
+def test_no_two_participants_share_a_nickname(store, room):
+    opened, _ = room
+    assert store.join_room(opened.code, ANNA, "Brave Otter") == "Brave Otter"
+    assert store.join_room(opened.code, BEN, "brave otter") == "brave otter 2"
+    with pytest.raises(ChatError, match="already called"):
+        store.rename_participant(opened.code, BEN, "BRAVE OTTER")
+    store.rename_participant(opened.code, ANNA, "Brave Otter")  # one's own name again is no clash
+    assert [name for _, name, _ in store.participants(opened.code)] == ["Brave Otter", "brave otter 2"]
 
 
 def test_the_wall_reads_each_attempt_with_its_nickname_and_the_presenters_decision(store, room):

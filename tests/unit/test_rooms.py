@@ -12,15 +12,19 @@ from chat_core.rooms import (
     CODE_LENGTH,
     LOCKED,
     PENDING,
+    PLAYING_WINDOW,
     REJECTED,
     ROOM_IDLE_SECONDS,
     Room,
     WallAttempt,
+    free_nickname,
     join_problem,
     new_code,
     new_nickname,
     new_presenter_token,
+    nickname_problem,
     passed_levels,
+    playing_now,
     presenter_allowed,
     read_code,
     read_nickname,
@@ -139,3 +143,33 @@ def test_passed_levels_are_listed_per_nickname_once_each():
 )  # fmt: skip
 def test_a_join_address_on_this_computer_only_is_told_apart(address, unreachable):
     assert unreachable_from_phones(address) == unreachable
+
+
+@pytest.mark.parametrize(
+    "wanted, taken, given",
+    [
+        ("Brave Otter", [], "Brave Otter"),
+        ("Brave Otter", ["Calm Heron"], "Brave Otter"),
+        ("Brave Otter", ["brave otter"], "Brave Otter 2"),
+        ("Brave Otter", ["Brave Otter", "Brave Otter 2"], "Brave Otter 3"),
+    ],
+)
+def test_a_nickname_someone_has_gets_the_next_free_number(wanted, taken, given):
+    assert free_nickname(wanted, taken) == given
+
+
+def test_a_nickname_someone_else_has_is_refused_in_any_case():
+    assert "already called" in str(nickname_problem("ANNA", ["Ben", "anna"]))
+    assert nickname_problem("Anna", ["Ben"]) is None
+
+
+def test_playing_now_counts_people_with_a_recent_attempt_once_each():
+    now = 10_000.0
+    attempts = [
+        WallAttempt("1", "Anna", 1, "none", False, "a", created_at=now - 10),
+        WallAttempt("2", "Anna", 1, "none", False, "b", created_at=now - 20),
+        WallAttempt("3", "Ben", 1, "none", False, "c", created_at=now - PLAYING_WINDOW - 1),
+        WallAttempt("4", "Cleo", 2, "output", False, "d", created_at=now - PLAYING_WINDOW + 1),
+    ]
+    assert playing_now(attempts, now) == 2
+    assert playing_now([], now) == 0
