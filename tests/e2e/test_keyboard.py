@@ -21,8 +21,9 @@ pytestmark = pytest.mark.browser
 
 MOST_STOPS = 60
 """More Tab presses than any page has stops before the control a step looks for."""
-RING_SHOWN = 2_000
-"""Milliseconds for a focus ring to be drawn: Streamlit fades some in (150 ms)."""
+RING_SHOWN = 5_000
+"""Milliseconds for a focus ring to be drawn and seen: Streamlit fades some in (150 ms), and while a reply streams the
+page scrolls to keep its end in view, which can take a loaded machine a few frames."""
 FOCUS_SHOWN = r"""() => {
     const focused = document.activeElement;
     if (!focused || focused === document.body) return "the focus left the page's controls";
@@ -32,13 +33,19 @@ FOCUS_SHOWN = r"""() => {
         const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
         return (outline && !/rgba\(.*, 0\)$|transparent/.test(style.outlineColor)) || style.boxShadow !== "none";
     };
+    let why = "no ring";
     const seen = e => {  // in the window, and what the reader sees at its centre
         const box = e.getBoundingClientRect();
-        if (box.width < 4 || box.height < 4 || box.bottom < 0 || box.top > innerHeight) return false;
+        if (box.width < 4 || box.height < 4 || box.bottom < 0 || box.top > innerHeight) {
+            why = `out of the window (top ${Math.round(box.top)}, bottom ${Math.round(box.bottom)} of ${innerHeight})`;
+            return false;
+        }
         const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
         const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
         const shown = document.elementFromPoint(x, y);
-        return shown !== null && (e.contains(shown) || shown.contains(e));
+        if (shown !== null && (e.contains(shown) || shown.contains(e))) return true;
+        why = `covered by ${shown ? shown.outerHTML.slice(0, 120) : "nothing drawn"}`;
+        return false;
     };
     // The ring is the focused control's own, or the box drawn around it: a switch's or radio's label (its own input
     // is hidden under the drawn one), a text field's frame.
@@ -46,7 +53,7 @@ FOCUS_SHOWN = r"""() => {
         if (ringed(box) && seen(box)) return "";
     }
     const name = focused.getAttribute("aria-label") || focused.innerText.trim().slice(0, 40);
-    return `${focused.tagName} "${name}" has the focus, but no ring is seen around it (none, out of sight or covered)`;
+    return `${focused.tagName} "${name}" has the focus, but no ring is seen around it: ${why}`;
 }"""
 
 
