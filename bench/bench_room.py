@@ -164,13 +164,15 @@ def measure(participants: int, minutes: int, max_tokens: int, postgres: bool, le
     overrides = {"CHAT_MAX_TOKENS": str(max_tokens), "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": SESSION_TTL}
     with ExitStack() as stack:
         if postgres:
-            from tests.integration.test_scaling import start_proxy
+            from tests.support.nginx import nginx_binary, running_proxy
             from tests.support.postgres import PostgresServer, require_postgres_bin
 
-            server = stack.enter_context(PostgresServer(require_postgres_bin()).start())
+            server = PostgresServer(require_postgres_bin()).start()
+            stack.callback(server.stop)
             overrides["CHAT_DATABASE_URL"] = server.url()
             apps = [stack.enter_context(serve(folder / f"app{n}", **overrides)) for n in (1, 2)]
-            base_urls = [stack.enter_context(start_proxy(folder, [a.base_url for a in apps]))]
+            upstreams = [a.base_url.removeprefix("http://") for a in apps]
+            base_urls = [stack.enter_context(running_proxy(nginx_binary(), folder / "nginx", upstreams))]
             url = server.url()
         else:
             apps = [stack.enter_context(serve(folder, **overrides))]

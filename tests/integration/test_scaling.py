@@ -4,24 +4,17 @@ room's wall on one showing attempts made through the other."""
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from chat_core.challenge.levels import level
-from chat_core.providers.local_server import free_port, stop_process
 from tests.e2e.challenge_steps import ask_and_wait
 from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures, shared with the browser tests)
     REPLY_TIMEOUT,
-    ROOT,
     browser,
     browser_type_launch_args,
     conversation,
@@ -31,37 +24,11 @@ from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures, shared wit
     wait_until_idle,
 )
 from tests.e2e.room_steps import approve_all, join_by_link, open_room, wall_count, wall_texts
+from tests.support.nginx import nginx_binary, running_proxy
 from tests.support.scripted_server import ScriptedServer, Step
 
 pytestmark = pytest.mark.browser
 ROUTE = "chatlab_route"
-
-
-def nginx_binary() -> str | None:
-    """Debian's nginx, when installed (scripts/system-deps.sh installs it)."""
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
-
-
-def proxy_config(folder: Path, port: int, upstreams: list[str]) -> Path:
-    """deploy/nginx.conf pointed at loopback: its listen address, its two app processes, files in `folder`."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    servers = re.findall(r"^\s*server app\d:8501;\n", text, flags=re.MULTILINE)
-    assert len(servers) == len(upstreams), "deploy/nginx.conf names one upstream server per app process"
-    for line, upstream in zip(servers, upstreams, strict=True):
-        text = text.replace(line, f"        server {upstream};\n", 1)
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    text = text.replace(
-        "worker_processes auto;", f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;"
-    )
-    temp = "".join(
-        f"    {kind}_temp_path {folder}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    text = text.replace("http {\n", f"http {{\n    access_log off;\n{temp}", 1)
-    # Which process answered, so the test can pick a route to each (not in the shipped file: it names internals).
-    text = text.replace("location / {\n", "location / {\n            add_header X-Upstream $upstream_addr always;\n", 1)
-    path = folder / "nginx.conf"
-    path.write_text(text)
-    return path
 
 
 @pytest.fixture
@@ -72,29 +39,8 @@ def proxy(tmp_path) -> Iterator[callable]:
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is not installed; scripts/system-deps.sh must install Debian's nginx package")
         pytest.skip("no nginx here (apt-get install nginx)")
-    processes = []
-
-    def start(upstreams: list[str]) -> str:
-        folder = tmp_path / "nginx"
-        folder.mkdir()
-        port = free_port()
-        config = proxy_config(folder, port, upstreams)
-        process = subprocess.Popen([binary, "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    return url
-            except (urllib.error.URLError, OSError):
-                assert process.poll() is None, (folder / "error.log").read_text()
-                time.sleep(0.1)
-        pytest.fail("nginx did not answer within 30 s")
-
-    yield start
-    for process in processes:
-        stop_process(process, grace=10)
+    with ExitStack() as stack:
+        yield lambda upstreams: stack.enter_context(running_proxy(binary, tmp_path / "nginx", upstreams))
 
 
 def upstream_for(proxy_url: str, route: str) -> str:
