@@ -149,6 +149,8 @@ def guess_box(store: Store | None, who: str, number: int, paused: bool = False) 
         if st.session_state.get(keys.CHALLENGE_TOLD) != said[3]:  # said once to screen readers, not on reruns
             st.session_state[keys.CHALLENGE_TOLD] = said[3]
             announce(said[2], key=f"guess.{said[3]}")
+            if said[1]:  # a win is also told where the person is looking, however far the page is scrolled
+                st.toast(said[2], icon="🎉")
 
 
 def cards_shown(number: int, progress: Progress) -> tuple[int, ...]:

@@ -26,8 +26,10 @@ def test_a_right_guess_unlocks_the_next_level_and_progress_survives_a_reload(ope
     assert app.selectbox(key=LEVEL).options == ["Level 1: No defence"]
     app = guess(app, "Acme Widgets")
     assert any("Not the pick" in text for text in alerts(app.info))
+    assert [t.value for t in app.toast] == [], "a wrong guess is said beside the box only"
     app = guess(app, f"  {level(1).pick.upper()}! ")
     assert any("Level 2 is unlocked" in text for text in alerts(app.success))
+    assert any("Level 2 is unlocked" in t.value for t in app.toast), "a win also pops up where the person looks"
     assert app.selectbox(key=LEVEL).value == 2
     again = reopen(app, "challenge")
     assert again.selectbox(key=LEVEL).value == 2
