@@ -113,7 +113,10 @@ WATCH = """([tag, expected]) => {
     const previous = state.marks.length ? state.marks[state.marks.length - 1][1] : 0;
     if (count > previous) {
       state.marks.push([now, count]);
-      if (state.first === null) state.first = now;
+      if (state.first === null) {  // seen at the frame that paints it
+        state.first = now;
+        requestAnimationFrame(() => { state.first = performance.now(); });
+      }
       if (count >= expected && state.last === null) state.last = now;
     }
     const app = document.querySelector('[data-testid="stApp"]');
@@ -126,7 +129,8 @@ WATCH = """([tag, expected]) => {
     {subtree: true, childList: true, characterData: true, attributes: true,
      attributeFilter: ["data-test-script-state"]});
 }"""
-"""Page-clock marks: Enter pressed, the first and last of the reply's words in the page, the run settled."""
+"""Page-clock marks: Enter pressed, the first of the reply's words painted (the animation frame after it entered the
+page), the last in the page, the run settled."""
 
 
 @dataclass

@@ -3,8 +3,10 @@
 streaming: the scripted server waits a fixed time (TTFT_DELAY) before its first word, then sends one word every
 10 ms (100 tokens per second). Measured in the page's own clock: Enter to the first word visible, and the rate
 of words becoming visible. The baseline, measured alternately in the same run: the bare openai client on the same
-server (its time to first word and its receive rate). Targets: added latency at most 150 ms (median); visible rate
-at least 95% of the rate received by the bare client.
+server (its time to first word and its receive rate). Targets: added latency at most 100 ms (median); visible rate
+at least 95% of the rate received by the bare client. The same is measured on the guardrail lab (its layers on) and
+reported beside it, without targets: a blocked question never reaches the model, and checked text is shown a sentence
+(or 80 characters) at a time.
 
 concurrency: eight browser sessions (contexts) send at once; each reply is made for its session (its words carry
 the session's tag) and trickles at 50 tokens per second. Every session must receive all its words and none of
@@ -37,7 +39,11 @@ from chat_core.identity import mint_visitor_token, visitor_owner
 from chat_core.store import Store, make_engine
 from tests.support.scripted_server import ScriptedServer, Step
 
-TTFT_DELAY = 0.25
+TTFT_DELAY = 0.5
+GUARDED_PAGE = "Finance_guardrails"
+"""Also measured: the guardrail lab, whose input checks run before the request and whose output check shows the
+reply a sentence (or 80 characters) at a time, once checked."""
+ADDED_LATENCY_TARGET = 0.1
 WORDS = 150
 STREAM_INTERVAL = 0.01
 SESSIONS = 8
@@ -63,8 +69,8 @@ def tag_of(body: dict) -> str:
     return body["messages"][-1]["content"].split()[0]
 
 
-def streaming(runs: int) -> dict:
-    """Enter to first word and the visible rate, against the bare client, alternating."""
+def streaming(runs: int, page_path: str = "Chatbot") -> dict:
+    """Enter to first word and the visible rate on one page, against the bare client, alternating."""
     server = ScriptedServer().start()
     PerRequestScript(
         server,
@@ -77,10 +83,10 @@ def streaming(runs: int) -> dict:
             chromium() as b,
         ):
             page = b.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            open_page(page, f"{app.base_url}/Chatbot")
+            open_page(page, f"{app.base_url}/{page_path}")
             for run in range(runs + 1):
                 tag = f"r{run}x"
-                seen = send_and_watch(page, f"{tag} please stream", tag, WORDS)()
+                seen = send_and_watch(page, f"{tag} What is an index fund?", tag, WORDS)()
                 bare = bare_reply(server.base_url)
                 if run == 0:
                     continue  # warm-up
@@ -95,6 +101,7 @@ def streaming(runs: int) -> dict:
     bare_first = median(b[0] for b in bare_runs)
     rate, bare_rate = median(s.rate for s in browser_runs), median(b[1] for b in bare_runs)
     figures = {
+        "page": page_path,
         "runs": runs,
         "server_ttft_delay_ms": TTFT_DELAY * 1000,
         "sent_tokens_per_second_nominal": 1 / STREAM_INTERVAL,
@@ -102,7 +109,7 @@ def streaming(runs: int) -> dict:
         "bare_first_token_ms": bare_first * 1000,
         "added_latency_ms": (first - bare_first) * 1000,
         "added_latency_over_fixed_delay_ms": (first - TTFT_DELAY) * 1000,
-        "added_latency_target_ms": 150,
+        "added_latency_target_ms": ADDED_LATENCY_TARGET * 1000,
         "browser_settled_ms": median(s.settled for s in browser_runs) * 1000,
         "browser_visible_rate": rate,
         "bare_receive_rate": bare_rate,
@@ -110,9 +117,9 @@ def streaming(runs: int) -> dict:
         "visible_rate_target": 0.95,
         "per_run": [{"first_ms": s.first * 1000, "rate": s.rate} for s in browser_runs],
     }
-    figures["latency_met"] = figures["added_latency_ms"] <= 150
+    figures["latency_met"] = figures["added_latency_ms"] <= ADDED_LATENCY_TARGET * 1000
     figures["rate_met"] = figures["visible_rate_ratio"] >= 0.95
-    print("streaming:", dump({k: v for k, v in figures.items() if k != "per_run"}))
+    print(f"streaming ({page_path}):", dump({k: v for k, v in figures.items() if k != "per_run"}))
     return figures
 
 
@@ -247,6 +254,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.which in ("streaming", "both", "all"):
         record("browser_streaming", streaming(args.runs))
+        guarded = streaming(args.runs, GUARDED_PAGE)  # reported beside it: the targets are the chat page's
+        record("browser_streaming_guardrails", {**guarded, "latency_met": None, "rate_met": None})
     if args.which in ("concurrency", "both", "all"):
         record("browser_concurrency", concurrency(max(2, args.runs // 2)))
     if args.which in ("long", "all"):
