@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 
@@ -110,6 +111,36 @@ def plots(results: dict) -> list[str]:
         ax.set(ylabel="app resident memory (MiB)")
         ax.tick_params(axis="x", labelsize=8)
         made.append(_save(fig, "memory.png"))
+    if "browser_streaming" in results:
+        pages = [results[k] for k in ("browser_streaming", "browser_streaming_guardrails") if k in results]
+        fig, ax = plt.subplots(figsize=(6, 3.4))
+        at = range(len(pages))
+        ax.bar([x - 0.2 for x in at], [p["bare_first_token_ms"] for p in pages], 0.4, label="bare openai client")
+        ax.bar([x + 0.2 for x in at], [p["browser_first_token_ms"] for p in pages], 0.4, label="Enter to first word")
+        ax.axhline(pages[0]["server_ttft_delay_ms"], color="grey", linestyle=":", label="the server's wait")
+        ax.axhline(pages[0]["bare_first_token_ms"] + 100, color="red", linestyle="--", label="bare + 100 ms")
+        ax.set_xticks(list(at), [p.get("page", "Chatbot").replace("_", " ") for p in pages])
+        ax.set(ylabel="first token (ms, median)", ylim=(0, max(p["browser_first_token_ms"] for p in pages) * 1.25))
+        ax.set_title("In Chromium: Enter to the first word painted")
+        ax.legend(fontsize=8, loc="lower right")
+        made.append(_save(fig, "first-token.png"))
+    if "prompt_cache" in results:
+        cache = results["prompt_cache"]
+        chosen = cache.get("met_by") or "repeatable, chunks of 8"
+        ratios = {
+            request: dict(re.findall(r"(cold|warm|at once) ([\d.]+)", cache[f"{request}_ratio_to_batched"][chosen]))
+            for request in ("conversation", "tutor")
+        }
+        fig, ax = plt.subplots(figsize=(6, 3.4))
+        for offset, when in ((-0.2, "cold"), (0.2, "warm")):
+            ax.bar([i + offset for i in range(len(ratios))], [float(r[when]) for r in ratios.values()], 0.4, label=when)
+        ax.axhline(cache["target_ratio"], color="red", linestyle="--", label=f"target {cache['target_ratio']}x")
+        ax.axhline(1.0, color="grey", linestyle=":")
+        ax.set_xticks(range(len(ratios)), [f"{name} ({cache['prompt_tokens'][name]} tokens)" for name in ratios])
+        ax.set(ylabel="time to first token / batched server's")
+        ax.set_title("Repeatable replies on the embedded model, same run")
+        ax.legend(fontsize=8)
+        made.append(_save(fig, "repeatable-speed.png"))
     return made
 
 
