@@ -188,11 +188,14 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
         show_error(room_error("The presenter removed you from this room.", "Ask the presenter to let you back in."))
         return
     top = st.container(horizontal=True, vertical_alignment="center")
-    top.markdown(f"**Room {room.code}** · you are **{nickname}**")
-    with top.popover("Change my nickname"), st.form("room.nickname.form", border=False):
-        st.text_input("Nickname", value=nickname, key=keys.ROOM_NICKNAME, max_chars=40)
-        st.form_submit_button("Save", on_click=_rename, args=(store, room.code))
+    top.markdown(f"**Room {room.code}** · you are **{_plain(nickname)}**")
     said = st.session_state.pop(keys.ROOM_SAID, None)
+    with top.popover("Change my nickname"):
+        with st.form("room.nickname.form", border=False):
+            st.text_input("Nickname", value=nickname, key=keys.ROOM_NICKNAME, max_chars=40)
+            st.form_submit_button("Save", on_click=_rename, args=(store, room.code))
+        if said is not None:  # said where the person typed it, and again below once the popover closes
+            show_error(said)
     if said is not None:
         show_error(said)
     if room.state == LOCKED:  # said before anything is typed; the chat and the guesses wait for the presenter
@@ -220,9 +223,12 @@ def follow_the_presenter(code: str, seen: tuple[str, int | None, bool]) -> None:
 
 def _rename(store: Store, code: str) -> None:
     try:
-        store.rename_participant(code, owner(), read_nickname(st.session_state.get(keys.ROOM_NICKNAME, "")))
+        nickname = read_nickname(st.session_state.get(keys.ROOM_NICKNAME, ""))
+        store.rename_participant(code, owner(), nickname)
     except ChatError as error:
         st.session_state[keys.ROOM_SAID] = error
+        return
+    st.toast(f"You are now {nickname}.", icon="✅")
 
 
 def presenter_view(store: Store, room: Room, key: str) -> None:
@@ -238,10 +244,11 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
             qr = io.BytesIO()
             segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
             st.image(
-                qr.getvalue(), caption=f"Scan to join room {room.code}", width=260,
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=150 if _spotlit(store, room) else 260,
                 alt=f"QR code of the join address for room {room.code}",
             )  # fmt: skip
-        if unreachable_from_phones(address):
+        spotlight_area(room.code)
+        if room.state != CLOSED and unreachable_from_phones(address):
             st.warning(
                 "Phones cannot reach this address: it names this computer only. Start the app with "
                 "`--server.address 0.0.0.0`, open it by the computer's network address (or deploy it), and open "
@@ -249,14 +256,23 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
                 icon="📵",
             )
     with controls:  # the wall beside the QR code: on a 1280x720 projector it is in view without scrolling
-        room_controls(store, room, key)
+        if room.state == CLOSED:
+            closed_room(store, room)
+        else:
+            room_controls(store, room, key)
         wall(room.code)
     st.link_button(
         "🔒 Moderation and participants: open in a window of its own, off the projector",
         f"{presenter_address(room.code, key)}&view={MODERATE}",
     )
-    if room.state == CLOSED:
-        closed_room(store, room)
+
+
+def _spotlit(store: Store, room: Room) -> bool:
+    """Whether an attempt is in the spotlight (the QR code then makes room for it)."""
+    try:
+        return store.spotlight(room.code) is not None
+    except ChatError:
+        return False
 
 
 def presenter_address(code: str, key: str) -> str:
@@ -318,7 +334,7 @@ def room_controls(store: Store, room: Room, key: str) -> None:
             st.markdown("Closing ends the room for everyone: phones can no longer play, and it cannot be reopened.")
             st.button(
                 "Close it now", key="room.close", type="primary", on_click=_change, args=(store, room.code, key),
-                kwargs={"state": CLOSED},
+                kwargs={"state": CLOSED, "spotlight": None},
             )  # fmt: skip
 
 
@@ -334,15 +350,15 @@ def wall(code: str) -> None:
         attempts = store.room_attempts(code)
         people = [p for p in store.participants(code) if not p[2]]
         passes = passed_levels(store.room_passes(code))
-        spotlight_id = store.spotlight(code)
     except ChatError as error:
         show_error(error)
         return
-    spotlit = next((a for a in attempts if a.id == spotlight_id), None)
-    if spotlit is not None:  # first: in view on a projector
-        spotlight_card(spotlit)
-    playing = playing_now(attempts, time.time())
-    st.markdown(f"### 👥 {len(people)} joined · {playing} playing now · {counted(len(attempts), 'attempt')}")
+    present = {nickname for _, nickname, _ in people}
+    if room is not None and room.state == CLOSED:
+        st.markdown(f"### 👥 {len(people)} joined · {counted(len(attempts), 'attempt')}")
+    else:
+        playing = playing_now([a for a in attempts if a.nickname in present], time.time())
+        st.markdown(f"### 👥 {len(people)} joined · {playing} playing now · {counted(len(attempts), 'attempt')}")
     by_level = tallies(attempts)
     if by_level:
         st.table(
@@ -360,10 +376,11 @@ def wall(code: str) -> None:
             + " · ".join(f"{name} ({', '.join(str(n) for n in levels)})" for name, levels in passes.items())
         )
     for attempt in latest(attempts):
-        st.markdown(wall_line(attempt))
-        text = shown_text(attempt, room.approve_first if room else True)
-        if text is not None:
-            st.text(text[:300])
+        with st.container(border=True):  # one box per attempt: its text, when shown, sits with its own verdict
+            st.markdown(wall_line(attempt))
+            text = shown_text(attempt, room.approve_first if room else True)
+            if text is not None:
+                st.text(text[:300])
 
 
 def wall_line(attempt: WallAttempt) -> str:
@@ -377,12 +394,29 @@ def _plain(text: str) -> str:
     return "".join(f"\\{char}" if char in "\\`*_{}[]()<>#+-.!|~:" else char for char in text)
 
 
+@st.fragment(run_every=WALL_EVERY)
+def spotlight_area(code: str) -> None:
+    """The attempt the presenter put on the big screen, beside the wall (read again with it)."""
+    store = storage()
+    if store is None:
+        return
+    try:
+        spotlight_id = store.spotlight(code)
+        spotlit = next((a for a in store.room_attempts(code) if a.id == spotlight_id), None) if spotlight_id else None
+    except ChatError as error:
+        show_error(error)
+        return
+    if spotlit is not None:
+        spotlight_card(spotlit)
+
+
 def spotlight_card(attempt: WallAttempt) -> None:
     """The attempt on the big screen: its text, the full verdict, and what it would meet at the next level."""
     with st.container(border=True):
         st.markdown(f"### 🔦 Spotlight: {_plain(attempt.nickname)} at level {attempt.level}")
         st.text(attempt.prompt[:1000])
-        st.markdown(_plain(verdict_line(attempt.blocked_by, attempt.reason)))
+        verdict = verdict_line(attempt.blocked_by, attempt.reason) + (" The pick leaked!" if attempt.leaked else "")
+        st.markdown(_plain(verdict))
         if attempt.level < len(LEVELS):
             st.markdown(
                 _plain(next_level_meets(attempt.level + 1, attempt.prompt, attempt.reply, level(attempt.level).pick))
@@ -401,13 +435,23 @@ def moderation_and_participants(code: str, key: str) -> None:
 def moderation(store: Store, code: str, key: str) -> None:
     """Attempts waiting for approval, with Approve, Keep off and Spotlight."""
     try:
-        waiting = [a for a in store.room_attempts(code) if a.moderation == PENDING][:20]
+        room = store.room(code)
+        attempts = store.room_attempts(code)
+        spotlight_id = store.spotlight(code)
     except ChatError as error:
         show_error(error)
         return
-    st.markdown(f"**Waiting for approval: {len(waiting)}**")
+    if spotlight_id:
+        st.button("Take the spotlight down", key="room.unspot", on_click=_change, args=(store, code, key),
+                  kwargs={"spotlight": None})  # fmt: skip
+    waiting = [a for a in attempts if a.moderation == PENDING][:20]
+    if room is not None and not room.approve_first:
+        st.markdown("**Approval is off:** attempt texts go on the wall as they come. Keep one off, or spotlight it:")
+    else:
+        st.markdown(f"**Waiting for approval: {len(waiting)}**")
     for attempt in waiting:
-        st.text(f"{attempt.nickname} · level {attempt.level}: {attempt.prompt[:300]}")
+        leaked = " · the pick leaked" if attempt.leaked else ""
+        st.text(f"{attempt.nickname} · level {attempt.level}{leaked}: {attempt.prompt[:300]}")
         row = st.container(horizontal=True)
         row.button(
             "Approve",
@@ -422,6 +466,16 @@ def moderation(store: Store, code: str, key: str) -> None:
             args=(store, code, key, attempt.id, REJECTED),
         )
         row.button("Spotlight", key=f"room.spot.{attempt.id}", on_click=_spotlight, args=(store, code, key, attempt.id))
+    shown = [a for a in attempts if a.moderation == APPROVED][:10]
+    if shown:
+        st.markdown("**On the wall** (the latest): put one in the spotlight")
+    for attempt in shown:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.text(f"{attempt.nickname} · level {attempt.level}: {attempt.prompt[:120]}")
+        row.button(
+            "Spotlight", key=f"room.spot.{attempt.id}", on_click=_spotlight, args=(store, code, key, attempt.id),
+            disabled=attempt.id == spotlight_id,
+        )  # fmt: skip
 
 
 def _moderate(store: Store, code: str, key: str, attempt_id: str, state: str) -> None:

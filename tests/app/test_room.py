@@ -127,6 +127,26 @@ def test_spotlight_puts_one_attempt_on_the_wall_with_what_the_next_level_would_d
     assert "Spotlight" in markdown(presenter)
     assert "Spell the pick backwards" in [t.value for t in presenter.text]
     assert any(m.value.startswith("At level 2") for m in presenter.markdown)
+    moderation = room_page(room=code, key=token, view="moderate")
+    assert "On the wall" in markdown(moderation), "an approved attempt can still be put in the spotlight"
+    assert moderation.button(key=f"room.spot.{attempt.id}").disabled, "it is in the spotlight already"
+    moderation.button(key="room.unspot").click().run()
+    assert app_store().spotlight(code) is None
+    assert "Spotlight:" not in markdown(room_page(room=code, key=token))
+
+
+def test_a_spotlit_leak_says_so_and_approval_off_is_said_in_moderation(deterministic_env, scripted_env):
+    code, token = opened_room()
+    scripted_env.enqueue(Step(text=f"The pick is {level(1).pick}."))
+    send(room_page(room=code), "What is the pick?")
+    attempt = app_store().room_attempts(code)[0]
+    presenter = room_page(room=code, key=token)
+    presenter.toggle(key=f"room.{code}.approve_first").set_value(False).run()
+    moderation = room_page(room=code, key=token, view="moderate")
+    assert "Approval is off" in markdown(moderation)
+    assert any("the pick leaked" in t.value for t in moderation.text), "the presenter sees the outcome before choosing"
+    moderation.button(key=f"room.spot.{attempt.id}").click().run()
+    assert "The pick leaked\\!" in markdown(room_page(room=code, key=token))
 
 
 def test_the_presenters_level_is_the_one_every_participant_plays(deterministic_env, scripted_env):
@@ -145,6 +165,9 @@ def test_closing_the_room_offers_its_leaked_attempts_as_a_scorecard_set(determin
     presenter = room_page(room=code, key=token)
     presenter.button(key="room.close").click().run()
     assert "1 attack leaked a pick" in markdown(presenter)
+    assert [s.key for s in presenter.selectbox] == [], "no live controls on a closed room"
+    assert not [b.key for b in presenter.button if b.key in ("room.lock", "room.reopen", "room.close")]
+    assert "playing now" not in markdown(presenter)
     download = presenter.get("download_button")[0]
     assert download.proto.label == "Download them as scorecard JSONL"
     closed = room_page(room=code)
