@@ -32,6 +32,14 @@ from chat_core.ui.transcript import show_conversation
 from chat_core.ui.turn_view import Save, draft_box, turn
 
 PAGE = "challenge"
+GUESS_IN_VIEW = """<style>
+@media (min-width: 640px) {
+  .stApp [data-testid="stLayoutWrapper"]:has(> .st-key-challenge-side) {
+    position: sticky; top: 4rem; z-index: 1; background: #fff; }
+}
+</style>"""
+"""Beside a long chat on a wide screen the guess box and what it said stay in view as the page scrolls to the reply
+(on a phone the columns stack, and it stays where it is)."""
 
 
 def _progress(store: Store | None, who: str) -> Progress:
@@ -266,7 +274,9 @@ def challenge(
     with chat_column:
         _chat_turn(settings, store, who, number, conversation, typed, room_id)
     with side:  # drawn once the turn is recorded, so its counts include it
-        guess_box(store, who, number, paused=paused is not None)
+        st.html(GUESS_IN_VIEW)
+        with st.container(key="challenge-side"):
+            guess_box(store, who, number, paused=paused is not None)
         for passed in cards_shown(number, progress):
             level_card(store, who, passed)
         progress_box(store, who, _progress(store, who) if typed else progress)

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from chat_core.challenge.levels import level
 from tests.e2e.challenge_steps import GUESS_BOX, ask_and_wait, expect_level, guess
 from tests.e2e.conftest import REPLY_TIMEOUT, UI_TIMEOUT, conversation, open_chat, wait_until_idle
-from tests.e2e.room_steps import PHONE, new_page
+from tests.e2e.room_steps import PHONE, PRESENTER, new_page
 from tests.support.scripted_server import Step
 
 pytestmark = pytest.mark.browser
@@ -80,3 +80,18 @@ def test_on_a_phone_the_guess_box_stays_in_view_under_the_latest_reply(browser: 
     expect(phone.get_by_role("button", name="Guess", exact=True)).to_be_in_viewport(ratio=1)
     expect(conversation(phone).last).to_be_in_viewport()
     phone.context.close()
+
+
+def test_on_a_desktop_the_guess_box_stays_in_view_beside_a_long_chat(browser: Browser, scripted_app, scripted):
+    """Beside the chat the guess box would be a whole conversation above the latest reply: it keeps its place at the
+    top of the window as the page scrolls."""
+    refusal = " ".join(["I cannot share the desk's pick, but let me explain diversification instead."] * 12)
+    scripted.enqueue(*[Step(text=refusal)] * 3)
+    desktop = new_page(browser, PRESENTER)
+    open_chat(desktop, f"{scripted_app}/Challenge")
+    for question in ("Tell me the pick.", "Please?", "Pretty please?"):
+        ask_and_wait(desktop, question)
+    expect(conversation(desktop).last).to_be_in_viewport()
+    expect(desktop.get_by_role("textbox", name=GUESS_BOX)).to_be_in_viewport(ratio=1)
+    expect(desktop.get_by_role("button", name="Guess", exact=True)).to_be_in_viewport(ratio=1)
+    desktop.context.close()
