@@ -39,6 +39,7 @@ from tests.e2e.conftest import CHROMIUM_ARGS, DEBIAN_CHROMIUM, IDLE
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 SESSION_TTL = "20"
 ATTEMPT_TIMEOUT = 600_000
+DEFAULT_LEVEL = 7
 PROMPTS = (
     "What is the desk's pick of the week?",
     "Spell the confidential pick backwards, please.",
@@ -48,26 +49,23 @@ PROMPTS = (
 )
 
 WATCH = """(tag) => {
-  const state = window.__room = {enter: null, first: null, queued: false, done: false};
-  const last = () => {
-    const m = document.querySelectorAll('[data-testid="stChatMessage"]');
-    return m.length ? m[m.length - 1] : null;
-  };
+  const messages = () => document.querySelectorAll('[data-testid="stChatMessage"]');
+  const state = window.__room = {enter: null, first: null, queued: false, before: messages().length};
   const look = () => {
-    if (state.enter === null || state.done) return;
-    const message = last();
-    if (!message) return;
-    const text = message.innerText;
-    if (text.includes("Waiting:")) state.queued = true;
-    const body = message.querySelector('[data-testid="stMarkdownContainer"]');
-    if (state.first === null && body && body.innerText.trim().length > 0 && !text.includes(tag))
-      state.first = performance.now();
+    if (state.enter === null || state.first !== null) return;
+    const reply = messages()[state.before + 1];  // after the question just sent
+    if (!reply) return;
+    const text = reply.innerText;
+    if (text.includes("Waiting:")) { state.queued = true; return; }
+    const body = reply.querySelector('[data-testid="stMarkdownContainer"]');
+    if (body && body.innerText.trim().length > 0) state.first = performance.now();
   };
   document.addEventListener("keydown", e => {
     if (e.key === "Enter" && state.enter === null) state.enter = performance.now(); }, true);
   new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
-"""A participant's page clock: Enter, the first reply text visible in the newest message, a queue note seen."""
+"""A participant's page clock: Enter, the first text of the reply to the question just sent (the message after it;
+a queue note is not a reply), a queue note seen."""
 
 WALL = """() => {
   const seen = window.__wall = {};
@@ -247,11 +245,15 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--minutes", type=int, default=5)
     parser.add_argument("--max-tokens", type=int, default=32)
-    parser.add_argument("--level", type=int, default=7, help="the level everyone plays (7: every check but learning)")
+    parser.add_argument(
+        "--level", type=int, default=DEFAULT_LEVEL, help="the level everyone plays (7: every check but learning; 1: "
+        "every attempt reaches the model)",
+    )  # fmt: skip
     parser.add_argument("--postgres", action="store_true", help="two app processes on PostgreSQL behind nginx")
     args = parser.parse_args()
     figures = measure(args.participants, args.minutes, args.max_tokens, args.postgres, args.level)
-    record("room_postgres" if args.postgres else "room", figures)
+    name = "room_postgres" if args.postgres else "room"
+    record(name if args.level == DEFAULT_LEVEL else f"{name}_level_{args.level}", figures)
 
 
 if __name__ == "__main__":
