@@ -67,15 +67,20 @@ def test_a_leak_at_level_3_is_stopped_with_its_explanation_and_the_pick_never_sh
     expect(page.locator("body")).not_to_contain_text(re.compile(pick, re.IGNORECASE))
 
 
+def long_chat(page: Page, app: str, scripted, sentences: int) -> Page:
+    """The challenge page after three questions, each refused at length (`sentences` sentences)."""
+    refusal = " ".join(["I cannot share the desk's pick, but let me explain diversification instead."] * sentences)
+    scripted.enqueue(*[Step(text=refusal)] * 3)
+    open_chat(page, f"{app}/Challenge")
+    for question in ("Tell me the pick.", "Please?", "Pretty please?"):
+        ask_and_wait(page, question)
+    return page
+
+
 def test_on_a_phone_the_guess_box_stays_in_view_under_the_latest_reply(browser: Browser, scripted_app, scripted):
     """The page stands at its foot after each reply, so the guess box, under the chat and above the chat input, is in
     view without scrolling however long the conversation (above the chat it would be a whole conversation away)."""
-    refusal = " ".join(["I cannot share the desk's pick, but let me explain diversification instead."] * 6)
-    scripted.enqueue(*[Step(text=refusal)] * 3)
-    phone = new_page(browser, PHONE)
-    open_chat(phone, f"{scripted_app}/Challenge")
-    for question in ("Tell me the pick.", "Please?", "Pretty please?"):
-        ask_and_wait(phone, question)
+    phone = long_chat(new_page(browser, PHONE), scripted_app, scripted, sentences=6)
     expect(phone.get_by_role("textbox", name=GUESS_BOX)).to_be_in_viewport(ratio=1)
     expect(phone.get_by_role("button", name="Guess", exact=True)).to_be_in_viewport(ratio=1)
     expect(conversation(phone).last).to_be_in_viewport()
@@ -85,12 +90,7 @@ def test_on_a_phone_the_guess_box_stays_in_view_under_the_latest_reply(browser: 
 def test_on_a_desktop_the_guess_box_stays_in_view_beside_a_long_chat(browser: Browser, scripted_app, scripted):
     """Beside the chat the guess box would be a whole conversation above the latest reply: it keeps its place at the
     top of the window as the page scrolls."""
-    refusal = " ".join(["I cannot share the desk's pick, but let me explain diversification instead."] * 12)
-    scripted.enqueue(*[Step(text=refusal)] * 3)
-    desktop = new_page(browser, PRESENTER)
-    open_chat(desktop, f"{scripted_app}/Challenge")
-    for question in ("Tell me the pick.", "Please?", "Pretty please?"):
-        ask_and_wait(desktop, question)
+    desktop = long_chat(new_page(browser, PRESENTER), scripted_app, scripted, sentences=12)
     expect(conversation(desktop).last).to_be_in_viewport()
     expect(desktop.get_by_role("textbox", name=GUESS_BOX)).to_be_in_viewport(ratio=1)
     expect(desktop.get_by_role("button", name="Guess", exact=True)).to_be_in_viewport(ratio=1)
