@@ -130,14 +130,15 @@ class Rooms:
         rows = self._run(lambda conn: conn.execute(query).all())
         return [(row.nickname, int(level)) for row in rows for level in json.loads(row.passed or "[]")]
 
-    def room_attempts(self, code: str, limit: int = 5000) -> list[WallAttempt]:
-        """The room's attempts, newest first, with each participant's nickname and the presenter's moderation."""
+    def room_attempts(self, code: str, limit: int = 5000, only: str | None = None) -> list[WallAttempt]:
+        """The room's attempts, newest first, with each participant's nickname and the presenter's moderation (with
+        `only`, just the attempt of that id)."""
         attempts, people, moderated = challenge_attempts, room_participants, room_moderation
         query = (
             sa.select(attempts, people.c.nickname, moderated.c.state.label("moderation"))
             .join(people, (people.c.room_code == attempts.c.room_id) & (people.c.owner == attempts.c.owner))
             .outerjoin(moderated, moderated.c.attempt_id == attempts.c.id)
-            .where(attempts.c.room_id == code)
+            .where(attempts.c.room_id == code, *([attempts.c.id == only] if only is not None else []))
             .order_by(attempts.c.created_at.desc())
             .limit(limit)
         )

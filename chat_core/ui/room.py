@@ -402,7 +402,7 @@ def spotlight_area(code: str) -> None:
         return
     try:
         spotlight_id = store.spotlight(code)
-        spotlit = next((a for a in store.room_attempts(code) if a.id == spotlight_id), None) if spotlight_id else None
+        spotlit = next(iter(store.room_attempts(code, only=spotlight_id)), None) if spotlight_id else None
     except ChatError as error:
         show_error(error)
         return
