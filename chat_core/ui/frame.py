@@ -63,6 +63,8 @@ VISIBLE_FOCUS = """<style>
 .stApp :is(a, button, summary, [tabindex="0"]):focus-visible { outline: 2px solid #1d4ed8 !important;
     outline-offset: 2px; }
 .stApp [data-testid="stAppScrollToBottomContainer"]:focus-visible { outline-offset: -3px; }
+.stApp [data-testid="stAppScrollToBottomContainer"] { scroll-padding-top: 4.5rem; }
+.stApp [data-testid="stAppScrollToBottomContainer"]:has(> [data-testid="stBottom"]) { scroll-padding-bottom: 9rem; }
 .stApp label:has(input:is([type="checkbox"], [type="radio"]):focus-visible),
 .stApp :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
     [data-testid="stNumberInputContainer"], [data-baseweb="select"] > div):has(:focus-visible),
@@ -74,7 +76,9 @@ VISIBLE_FOCUS = """<style>
 """Focus always visible, one way everywhere: a dark blue ring (6.7:1 on white) around the control that has the
 keyboard's focus. Streamlit's own is a pale pink glow on buttons (1.5:1 on white), none on page links, and a faint
 grey behind a switch's label; a switch's or radio's own input is hidden, so its label takes the ring, and a text
-field's ring goes round its box. The element that announces a finished reply draws nothing (see `announce`)."""
+field's ring goes round its box. A control reached by Tab is scrolled clear of what stays on screen over the page
+(the top bar, and the chat input pinned to the bottom), not left under it. The element that announces a finished reply
+draws nothing (see `announce`)."""
 
 
 def current_settings(settings: Settings) -> Settings:
