@@ -32,6 +32,7 @@ from chat_core.ui.transcript import show_conversation
 from chat_core.ui.turn_view import Save, draft_box, turn
 
 PAGE = "challenge"
+PAUSED_DRAFT = "The room is paused: your message is kept here, to send once the presenter reopens it"
 GUESS_IN_VIEW = """<style>
 @media (min-width: 640px) {
   .stApp [data-testid="stLayoutWrapper"]:has(> .st-key-challenge-side) {
@@ -220,6 +221,7 @@ def progress_box(store: Store | None, who: str, progress: Progress) -> None:
 
 
 def _to_scorecard() -> None:
+    st.session_state.pop(keys.SCORECARD_ROOM, None)  # the visitor's own attempts, not a room they closed before
     st.session_state[keys.TO_SCORECARD] = True
 
 
@@ -229,6 +231,7 @@ def open_scorecard_if_asked() -> None:
     if st.session_state.pop(keys.TO_SCORECARD, False):
         st.session_state[guardrail_lab.VIEW] = guardrail_lab.VIEWS[2]
         st.session_state[SCORECARD_SOURCE] = FROM_CHALLENGE
+        st.session_state[keys.SCORECARD_RUN_NOW] = True
         st.switch_page(CHAT_PAGES[guardrail_lab.PAGE].file)
 
 
@@ -266,13 +269,11 @@ def challenge(
     typed = st.chat_input("Ask the assistant", key=keys.chat_input(PAGE))
     if typed is None:
         typed = st.session_state.pop(keys.pending(PAGE), None)  # the kept message, sent again
-    if typed and paused is not None:
+    if typed and paused is not None:  # kept, under the chat: the room's page says above why it waits
         st.session_state[keys.draft(PAGE)] = typed
         typed = None
-        with chat_column:
-            show_error(paused)
     with chat_column:
-        _chat_turn(settings, store, who, number, conversation, typed, room_id)
+        _chat_turn(settings, store, who, number, conversation, typed, room_id, paused is not None)
     with side:  # drawn once the turn is recorded, so its counts include it
         st.html(GUESS_IN_VIEW)
         with st.container(key="challenge-side"):
@@ -290,6 +291,7 @@ def _chat_turn(
     conversation: Conversation,
     typed: str | None,
     room_id: str | None,
+    paused: bool = False,
 ) -> None:
     """The level's chat, and the turn of a message just typed."""
     if not conversation.entries and typed is None:
@@ -298,7 +300,7 @@ def _chat_turn(
             "the guess box."
         )
     show_conversation(conversation, page=PAGE, thread=f"level-{number}", explain=verdict_note)
-    draft_box(PAGE)
+    draft_box(PAGE, held=PAUSED_DRAFT if paused else None)
     if typed is None or not typed.strip():
         return
     if settings is None:

@@ -61,7 +61,11 @@ CONTRAST_LAYERS = ("system",)
 
 def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
     """The prompt set chosen, with its name."""
-    source = st.radio("Prompts", [BUILT_IN, UPLOADED, FROM_CHALLENGE], key=SOURCE, horizontal=True)
+    room = _room_asked()
+    source = st.radio(
+        "Prompts", [BUILT_IN, UPLOADED, FROM_CHALLENGE], key=SOURCE, horizontal=True,
+        format_func=lambda s: f"Room {room}'s attacks that leaked the pick" if s == FROM_CHALLENGE and room else s,
+    )  # fmt: skip
     if source == BUILT_IN:
         return "The scoring set", scoring_set()
     if source == FROM_CHALLENGE:
@@ -80,26 +84,43 @@ def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
         return None
 
 
+def _room_asked() -> str | None:
+    """The code of the room whose leaked attempts the presenter sent here ("Run them in the scorecard"), if they own
+    it; else None (the visitor's own attempts)."""
+    code, store = st.session_state.get(keys.SCORECARD_ROOM), storage()
+    if not code or store is None:
+        return None
+    try:
+        room = store.room(code)
+    except ChatError:
+        return None
+    return code if room is not None and room.owner == owner() else None
+
+
 def _from_challenge() -> tuple[str, list[LabelledPrompt]] | None:
-    """The visitor's challenge attempts that got the pick out, as attacks (each prompt once)."""
+    """The challenge attempts that got the pick out, as attacks (each prompt once): a closed room's, for the presenter
+    who ran it and sent them here, else the visitor's own."""
     store = storage()
     if store is None:
         st.info("The challenge's attempts are kept in the database, which is not available.")
         return None
-    code = st.session_state.get(keys.SCORECARD_ROOM)
+    room = _room_asked()
     try:
-        room = store.room(code) if code else None
-        if room is not None and room.owner == owner():  # a closed room's, for the presenter who ran it
-            rows = scorecard_rows(store.challenge_attempts(room_id=room.code, leaked=True))
+        if room is not None:
+            rows = scorecard_rows(store.challenge_attempts(room_id=room, leaked=True))
         else:
             rows = scorecard_rows(store.challenge_attempts(owner(), leaked=True))
     except ChatError as error:
         show_error(error)
         return None
     if not rows:
-        st.info("None of your challenge attempts has leaked a pick yet: play the Challenge page first.")
+        st.info(
+            f"None of room {room}'s attempts leaked a pick." if room else
+            "None of your challenge attempts has leaked a pick yet: play the Challenge page first."
+        )  # fmt: skip
         return None
-    return "Leaked challenge attempts", parse_prompts(to_jsonl(rows), "challenge.jsonl")
+    name = f"Room {room}'s leaked attempts" if room else "Leaked challenge attempts"
+    return name, parse_prompts(to_jsonl(rows), "challenge.jsonl")
 
 
 def _configurations(setup: LayerSetup) -> list[LayerSetup]:
@@ -305,9 +326,11 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
     sample = samples[picked]
     taken = take_sample(prompts, sample)
     setups = _configurations(setup)
-    if st.button(
+    sent_to_run = st.session_state.pop(keys.SCORECARD_RUN_NOW, False)  # "Run them in the scorecard", elsewhere
+    asked = st.button(
         f"▶️ Run {len(taken)} prompts × {len(setups)} configuration(s)", key=RUN, type="primary", disabled=not taken
-    ):
+    )
+    if (asked or sent_to_run) and taken:
         _run(name, prompts, sample, setups, settings)
     elif st.session_state.pop(RUNNING, False):
         latest = st.session_state.get(LATEST)
