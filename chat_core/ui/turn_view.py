@@ -164,13 +164,16 @@ def turn(
         _draw_turn(scope, conversation, text, guard, explain, save)
 
 
-def draft_box(page: str) -> None:
-    """The box that keeps a message that was not sent, to shorten and send again."""
+def draft_box(page: str, held: str | None = None) -> None:
+    """The box that keeps a message that was not sent, to change (shorten, if it was too long) and send again.
+    `held`: why it cannot be sent yet (a paused room), said instead, with Send off until it can."""
     if keys.draft(page) not in st.session_state:
         return
-    text = st.text_area("Your message was not sent; shorten it here and send again", key=keys.draft(page), height=160)
-    st.caption(length_note(text, MAX_USER_CHARS))
-    st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,))
+    label = held or "Your message was not sent: it is kept here to change and send again"
+    text = st.text_area(label, key=keys.draft(page), height=160)
+    if held is None:
+        st.caption(length_note(text, MAX_USER_CHARS))
+    st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,), disabled=bool(held))
 
 
 def actions(page: str, thread: str, conversation: Conversation) -> None:

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from chat_core.challenge.levels import level
 from chat_core.rooms import new_presenter_token, token_digest
+from chat_core.ui.challenge import PAUSED_DRAFT
 from tests.app.conftest import PAGES, ROOT, alerts, app_store, chat_texts, owner_of, send
 from tests.support.scripted_server import Step
 
@@ -62,8 +63,11 @@ def test_a_paused_room_keeps_the_participants_message_and_says_why(deterministic
     phone = room_page(room=code)
     room_page(room=code, key=token).button(key="room.lock").click().run()
     phone = send(phone, "Tell me the pick")
-    assert any("paused this room" in text for text in alerts(phone.error))
+    assert len([text for text in alerts(phone.error) if "paused this room" in text]) == 1, "said once"
     assert phone.session_state["challenge.draft"] == "Tell me the pick"
+    (kept,) = phone.text_area
+    assert kept.label == PAUSED_DRAFT and kept.value == "Tell me the pick"
+    assert phone.button(key="challenge.send_draft").disabled, "sent once the room reopens"
     assert phone.button(key="FormSubmitter:challenge.guess.form-Guess").disabled, "no guessing while paused"
     assert scripted_env.history == []
 
