@@ -60,6 +60,14 @@ MODERATE = "moderate"
 """The `view=` of the presenter's private window (moderation, participants), kept off the projector."""
 FREE_CLIMB = 0
 """The level choice that lets each participant climb freely."""
+ROOM_STATES = {OPEN: "open", LOCKED: "paused", CLOSED: "closed"}
+ROOM_TYPE = """<style>
+.st-key-room-join h2 { font-size: 2.4rem; padding: 0.25rem 0; }
+.st-key-room-join h3 { font-size: 2rem; padding: 0 0 0.5rem; overflow-wrap: anywhere; }
+.st-key-room-join h2 strong { font-size: 4.5rem; letter-spacing: 0.12em; font-family: ui-monospace, monospace; }
+</style>"""
+"""How to join, readable from the back of a room: the code in letters 72 pixels tall, spaced and in a fixed-width
+face (the code has no look-alike characters, and each stands apart), the address under "Join at" at 32 pixels."""
 
 
 def open_room() -> None:
@@ -233,18 +241,18 @@ def _rename(store: Store, code: str) -> None:
 
 def presenter_view(store: Store, room: Room, key: str) -> None:
     """The presenter's screen: how to join (code, address, QR code), the controls, the wall, the moderation list."""
-    st.markdown(LARGE_TYPE, unsafe_allow_html=True)
+    st.markdown(LARGE_TYPE + ROOM_TYPE, unsafe_allow_html=True)
     address = join_address(room.code)
     join, controls = st.columns([2, 3], gap="large")
-    with join:
+    with join.container(key="room-join"):
         if room.state == CLOSED:
             st.markdown(f"## Room {room.code} is closed")
         else:
             st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
             qr = io.BytesIO()
-            segno.make(address, error="m").save(qr, kind="png", scale=8, border=2)
+            segno.make(address, error="m").save(qr, kind="png", scale=10, border=2)
             st.image(
-                qr.getvalue(), caption=f"Scan to join room {room.code}", width=150 if _spotlit(store, room) else 260,
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=170 if _spotlit(store, room) else 330,
                 alt=f"QR code of the join address for room {room.code}",
             )  # fmt: skip
         spotlight_area(room.code)
@@ -259,7 +267,9 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         if room.state == CLOSED:
             closed_room(store, room)
         else:
-            room_controls(store, room, key)
+            st.markdown(f"The room is **{ROOM_STATES[room.state]}**.")
+            with st.expander("⚙️ Room controls: level, approval, pause, close"):  # folded: the audience sees the wall
+                room_controls(store, room, key)
         wall(room.code)
     st.link_button(
         "🔒 Moderation and participants: open in a window of its own, off the projector",
@@ -320,9 +330,7 @@ def room_controls(store: Store, room: Room, key: str) -> None:
             store, room.code, key, approve_first=st.session_state[f"room.{room.code}.approve_first"]
         ),
     )  # fmt: skip
-    state = {OPEN: "open", LOCKED: "paused", CLOSED: "closed"}[room.state]
     row = st.container(horizontal=True)
-    row.markdown(f"The room is **{state}**.")
     if room.state == OPEN:
         row.button("⏸ Pause", key="room.lock", on_click=_change, args=(store, room.code, key), kwargs={"state": LOCKED})
     if room.state == LOCKED:

@@ -51,6 +51,7 @@ def no_presenter_control(page: Page) -> None:
         expect(page.get_by_role("button", name=control)).to_have_count(0)
     expect(page.get_by_role("combobox", name="Level everyone plays")).to_have_count(0)
     expect(page.get_by_text(MODERATION)).to_have_count(0)
+    expect(page.get_by_text("Room controls")).to_have_count(0)
 
 
 def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser, scripted_app, scripted):
@@ -87,6 +88,7 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     no_presenter_control(intruder)
     expect(intruder.get_by_role("heading", name=f"Code {code}")).to_have_count(0)
 
+    presenter.get_by_text("⚙️ Room controls").click()  # folded on the projected screen
     presenter.get_by_role("button", name="⏸ Pause").click()
     paused = mine.get_by_text("The presenter has paused this room.")
     expect(paused).to_be_visible(timeout=UI_TIMEOUT)  # the phone follows the presenter without a reload
