@@ -292,7 +292,7 @@ def presenter_address(code: str, key: str) -> str:
 
 def moderation_view(store: Store, room: Room, key: str) -> None:
     """The presenter's private window: attempts waiting for approval, spotlight, participants, the private link."""
-    st.markdown(f"### 🔒 Moderation of room {room.code}: keep this window off the projector")
+    st.markdown(f"## 🔒 Moderation of room {room.code}: keep this window off the projector")
     st.caption("Your presenter link: keep it private; anyone with it controls the room.")
     st.code(presenter_address(room.code, key), language=None)
     moderation_and_participants(room.code, key)

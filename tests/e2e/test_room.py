@@ -105,5 +105,12 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     rows = [json.loads(line) for line in Path(download.value.path()).read_text().splitlines()]
     assert [(row["prompt"], row["label"]) for row in rows] == [("What is the pick of the week?", "attack")]
     assert rows[0]["category"] in SCORECARD_CATEGORY.values()
+
+    presenter.get_by_role("button", name="Run them in the scorecard").click()  # run at once, in the guardrail lab
+    expect(presenter.get_by_role("radio", name=f"Room {code}'s attacks that leaked the pick")).to_be_checked(
+        timeout=REPLY_TIMEOUT
+    )
+    run = presenter.get_by_text(f"from Room {code}'s leaked attempts")
+    expect(run.filter(has_text="complete")).to_be_visible(timeout=REPLY_TIMEOUT)
     for page in (presenter, *phones.values()):
         page.context.close()
