@@ -30,6 +30,7 @@ def commands(quick: bool) -> list[list[str]]:
         ["bench_embedded.py", "both", "--turns", "60" if quick else "300", "--rounds", "1" if quick else "3"],
         ["bench_sessions.py", "both", "--starts", "1" if quick else "3"],
         ["bench_prompt_cache.py", "--rounds", "1" if quick else "3"],
+        ["bench_repeatable_browser.py", "--rounds", "1" if quick else "3"],
     ]
 
 
