@@ -92,7 +92,7 @@ def presenter_allowed(given: str | None, stored_digest: str) -> bool:
 @dataclass(frozen=True)
 class Room:
     """A room as stored: its code, state, the level everyone plays (None: each climbs freely), whether attempt texts
-    wait for approval before the wall shows them, and when it was last active."""
+    wait for approval before the wall shows them, when it was last active, and the attempt in the spotlight."""
 
     code: str
     owner: str
@@ -102,6 +102,8 @@ class Room:
     approve_first: bool = True
     created_at: float = 0.0
     active_at: float = 0.0
+    spotlight: str | None = None
+    """The id of the attempt the presenter put on the big screen, if any."""
 
     def expired(self, now: float) -> bool:
         """Whether the room has had no activity for too long."""

@@ -56,11 +56,6 @@ class Rooms:
         self._run(lambda conn: conn.execute(rooms.update().where(rooms.c.code == code).values(**values)))
         return self.room(code)
 
-    def spotlight(self, code: str) -> str | None:
-        """The id of the attempt the presenter put on the big screen, if any."""
-        query = sa.select(rooms.c.spotlight).where(rooms.c.code == code)
-        return self._run(lambda conn: conn.execute(query).scalar())
-
     def join_room(self, code: str, owner: str, nickname: str) -> str:
         """Add a participant (or bring one back who left), keeping the nickname they had; returns it. A participant
         the presenter removed stays out."""
@@ -173,14 +168,14 @@ def _room_row(room: Room) -> dict:
     return {
         "code": room.code, "owner": room.owner, "token_digest": room.token_digest, "state": room.state,
         "level": room.level, "approve_first": room.approve_first, "created_at": room.created_at,
-        "active_at": room.active_at, "spotlight": None,
+        "active_at": room.active_at, "spotlight": room.spotlight,
     }  # fmt: skip
 
 
 def _room(row) -> Room:
     return Room(
         row.code, row.owner, row.token_digest, row.state, row.level, bool(row.approve_first), row.created_at,
-        row.active_at,
+        row.active_at, row.spotlight,
     )  # fmt: skip
 
 

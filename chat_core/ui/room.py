@@ -252,7 +252,7 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
             qr = io.BytesIO()
             segno.make(address, error="m").save(qr, kind="png", scale=10, border=2)
             st.image(
-                qr.getvalue(), caption=f"Scan to join room {room.code}", width=170 if _spotlit(store, room) else 330,
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=170 if room.spotlight else 330,
                 alt=f"QR code of the join address for room {room.code}",
             )  # fmt: skip
         spotlight_area(room.code)
@@ -275,14 +275,6 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         "🔒 Moderation and participants: open in a window of its own, off the projector",
         f"{presenter_address(room.code, key)}&view={MODERATE}",
     )
-
-
-def _spotlit(store: Store, room: Room) -> bool:
-    """Whether an attempt is in the spotlight (the QR code then makes room for it)."""
-    try:
-        return store.spotlight(room.code) is not None
-    except ChatError:
-        return False
 
 
 def presenter_address(code: str, key: str) -> str:
@@ -409,7 +401,8 @@ def spotlight_area(code: str) -> None:
     if store is None:
         return
     try:
-        spotlight_id = store.spotlight(code)
+        room = store.room(code)
+        spotlight_id = room.spotlight if room is not None else None
         spotlit = next(iter(store.room_attempts(code, only=spotlight_id)), None) if spotlight_id else None
     except ChatError as error:
         show_error(error)
@@ -445,10 +438,10 @@ def moderation(store: Store, code: str, key: str) -> None:
     try:
         room = store.room(code)
         attempts = store.room_attempts(code)
-        spotlight_id = store.spotlight(code)
     except ChatError as error:
         show_error(error)
         return
+    spotlight_id = room.spotlight if room is not None else None
     if spotlight_id:
         st.button("Take the spotlight down", key="room.unspot", on_click=_change, args=(store, code, key),
                   kwargs={"spotlight": None})  # fmt: skip

@@ -135,7 +135,7 @@ def test_spotlight_puts_one_attempt_on_the_wall_with_what_the_next_level_would_d
     assert "On the wall" in markdown(moderation), "an approved attempt can still be put in the spotlight"
     assert moderation.button(key=f"room.spot.{attempt.id}").disabled, "it is in the spotlight already"
     moderation.button(key="room.unspot").click().run()
-    assert app_store().spotlight(code) is None
+    assert app_store().room(code).spotlight is None
     assert "Spotlight:" not in markdown(room_page(room=code, key=token))
 
 

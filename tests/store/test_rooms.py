@@ -35,8 +35,11 @@ def test_a_room_is_stored_with_only_the_digest_of_its_presenter_token(store, roo
 
 def test_the_presenters_changes_are_read_back(store, room):
     opened, _ = room
-    changed = store.change_room(opened.code, state=LOCKED, level=3, approve_first=False)
+    assert opened.spotlight is None
+    changed = store.change_room(opened.code, state=LOCKED, level=3, approve_first=False, spotlight="attempt-1")
     assert (changed.state, changed.level, changed.approve_first) == (LOCKED, 3, False)
+    assert store.room(opened.code).spotlight == "attempt-1"
+    assert store.change_room(opened.code, spotlight=None).spotlight is None
     assert changed.active_at >= opened.active_at
     with pytest.raises(ValueError):
         store.change_room(opened.code, owner="someone else")
