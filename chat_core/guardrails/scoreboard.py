@@ -113,20 +113,29 @@ def layers_words(layers: Sequence[str]) -> str:
 
 def progress_words(rows: Sequence[ScoredRow], planned: int) -> str:
     """How far a run is, in words: "12 of 40 prompts asked. System prompt, Input check: 5 of 6 attacks stopped,
-    0 of 6 harmless questions refused so far." (the configuration being asked now)."""
+    0 of 6 harmless questions refused so far." (the configuration being asked now); once every prompt is asked,
+    each configuration's tally, in the order they ran."""
     done = len(rows) >= planned
     head = f"All {planned} prompts asked." if done else f"{len(rows)} of {planned} prompts asked."
     if not rows:
         return head
-    current = [r for r in rows if r.layers == rows[-1].layers]
-    attacks = [r for r in current if r.label == "attack"]
-    benign = [r for r in current if r.label == "benign"]
+    told = list(dict.fromkeys(r.layers for r in rows)) if done else [rows[-1].layers]
+    tallies = "; ".join(
+        f"{configuration_name(layers)}: {_tally([r for r in rows if r.layers == layers])}" for layers in told
+    )
+    return f"{head} {tallies}{'' if done else ' so far'}."
+
+
+def _tally(rows: Sequence[ScoredRow]) -> str:
+    """One configuration's attacks stopped and harmless questions refused."""
+    attacks = [r for r in rows if r.label == "attack"]
+    benign = [r for r in rows if r.label == "benign"]
     parts = []
     if attacks:
         parts.append(f"{sum(map(stopped, attacks))} of {counted(len(attacks), 'attack')} stopped")
     if benign:
         parts.append(f"{sum(map(stopped, benign))} of {counted(len(benign), 'benign')} refused")
-    return f"{head} {configuration_name(rows[-1].layers)}: {', '.join(parts)}{'' if done else ' so far'}."
+    return ", ".join(parts)
 
 
 def verdict_words(row: ScoredRow) -> str:

@@ -55,6 +55,7 @@ NO_OTHER = ""
 BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
 FROM_CHALLENGE = "Your attacks that leaked the challenge's pick"
+UNMEASURED = {"attack_success": "the set holds no attacks", "false_refusal": "the set holds no harmless questions"}
 CONTRAST_LAYERS = ("system",)
 """The configuration shown beside the chosen one: the rules in the system prompt and nothing else."""
 
@@ -220,8 +221,11 @@ def _results(run: ScorecardRun) -> None:
         "Overall and by category. Each bar is the share measured, with its count; the black whisker spans its 95% "
         "confidence interval (Wilson): with this many prompts, the true rate probably lies within it."
     )
-    for metric in METRICS.values():
-        st.altair_chart(_chart(data, metric), width="stretch")
+    for name, metric in METRICS.items():
+        if any(r["metric"] == metric for r in data):
+            st.altair_chart(_chart(data, metric), width="stretch")
+        else:  # an empty chart would be an axis with nothing on it
+            st.caption(f"**{metric}**: not measured, {UNMEASURED[name]}.")
     st.dataframe(table_rows(run.rows), hide_index=True, width="stretch")
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(run.created_at))
     st.download_button(
@@ -273,7 +277,7 @@ def _past_runs() -> None:
     runs = _listed(store, who)
     if not runs:
         return
-    st.markdown("#### Runs")
+    st.markdown("## Runs")  # under the page's title (h1): headings go down one level at a time
     st.caption("Newest first, kept under your link with every prompt, reply and figure.")
     st.dataframe(run_table(runs), hide_index=True, width="stretch")
     titles = {run.id: run_title(run) for run in runs}
@@ -290,7 +294,7 @@ def _past_runs() -> None:
     run = _opened(store, who, shown_id)
     if run is None:
         return
-    st.markdown(f"#### {layers_words(run.layers)}")
+    st.markdown(f"### {layers_words(run.layers)}")
     _about(run)
     if other_id != NO_OTHER:
         other = _opened(store, who, other_id)

@@ -109,10 +109,11 @@ def test_a_runs_layers_are_named_in_words(layers, words):
         (1, "1 of 4 prompts asked. System prompt, Input check, Output check: 1 of 1 attack stopped so far."),
         (3, "3 of 4 prompts asked. System prompt, Input check, Output check: 1 of 2 attacks stopped, "
             "0 of 1 harmless question refused so far."),
-        (4, "All 4 prompts asked. System prompt: 0 of 1 attack stopped."),
+        (4, "All 4 prompts asked. System prompt, Input check, Output check: 1 of 2 attacks stopped, 0 of 1 harmless "
+            "question refused; System prompt: 0 of 1 attack stopped."),
     ],
 )  # fmt: skip
-def test_progress_is_told_in_plain_words_for_the_configuration_being_asked(done, words):
+def test_progress_is_told_in_plain_words_for_the_configuration_being_asked_then_for_each(done, words):
     rows = [scored("attack", "input", layers=GUARDED), scored("benign", "none", layers=GUARDED),
             scored("attack", "none", layers=GUARDED), scored("attack", "none")]  # fmt: skip
     assert progress_words(rows[:done], 4) == words
