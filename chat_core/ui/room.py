@@ -248,22 +248,22 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         if room.state == CLOSED:
             st.markdown(f"## Room {room.code} is closed")
         else:
+            if unreachable_from_phones(address):  # first: the QR code under it cannot work
+                st.warning(
+                    "Phones cannot reach this address: it names this computer only. Start the app with "
+                    "`--server.address 0.0.0.0`, open it by the computer's network address (or deploy it), and open "
+                    "the room again from there.",
+                    icon="📵",
+                )
             st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
             qr = io.BytesIO()
             segno.make(address, error="m").save(qr, kind="png", scale=10, border=2)
             st.image(
-                qr.getvalue(), caption=f"Scan to join room {room.code}", width=170 if room.spotlight else 330,
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=330,
                 alt=f"QR code of the join address for room {room.code}",
             )  # fmt: skip
+    with controls:  # the spotlight and the wall beside the QR code: in view on a 1280x720 projector
         spotlight_area(room.code)
-        if room.state != CLOSED and unreachable_from_phones(address):
-            st.warning(
-                "Phones cannot reach this address: it names this computer only. Start the app with "
-                "`--server.address 0.0.0.0`, open it by the computer's network address (or deploy it), and open "
-                "the room again from there.",
-                icon="📵",
-            )
-    with controls:  # the wall beside the QR code: on a 1280x720 projector it is in view without scrolling
         if room.state == CLOSED:
             closed_room(store, room)
         else:
@@ -531,7 +531,8 @@ def closed_room(store: Store, room: Room) -> None:
         return
     rows = scorecard_rows(leaked)
     st.markdown(
-        f"**The room is closed.** {counted(len(rows), 'attack')} leaked a pick: the audience's best red-team cases."
+        f"**The room is closed.** {counted(len(leaked), 'attempt')} leaked a pick, {counted(len(rows), 'attack')} once "
+        "each (the same words sent twice count once): the audience's best red-team cases."
     )
     row = st.container(horizontal=True)
     row.download_button(

@@ -164,16 +164,17 @@ def turn(
         _draw_turn(scope, conversation, text, guard, explain, save)
 
 
-def draft_box(page: str, held: str | None = None) -> None:
+def draft_box(page: str, label: str | None = None, *, held: bool = False) -> None:
     """The box that keeps a message that was not sent, to change (shorten, if it was too long) and send again.
-    `held`: why it cannot be sent yet (a paused room), said instead, with Send off until it can."""
+    `label`: why it was kept, said instead (a paused room); `held`: it cannot be sent yet, Send is off."""
     if keys.draft(page) not in st.session_state:
         return
-    label = held or "Your message was not sent: it is kept here to change and send again"
-    text = st.text_area(label, key=keys.draft(page), height=160)
-    if held is None:
+    text = st.text_area(
+        label or "Your message was not sent: it is kept here to change and send again", key=keys.draft(page), height=160
+    )
+    if label is None:
         st.caption(length_note(text, MAX_USER_CHARS))
-    st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,), disabled=bool(held))
+    st.button("Send", key=keys.page_widget(page, "send_draft"), on_click=send_draft, args=(page,), disabled=held)
 
 
 def actions(page: str, thread: str, conversation: Conversation) -> None:

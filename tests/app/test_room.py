@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from chat_core.challenge.levels import level
 from chat_core.rooms import new_presenter_token, token_digest
-from chat_core.ui.challenge import PAUSED_DRAFT
+from chat_core.ui.challenge import PAUSED_DRAFT, REOPENED_DRAFT
 from tests.app.conftest import PAGES, ROOT, alerts, app_store, chat_texts, owner_of, send
 from tests.support.scripted_server import Step
 
@@ -70,6 +70,15 @@ def test_a_paused_room_keeps_the_participants_message_and_says_why(deterministic
     assert phone.button(key="challenge.send_draft").disabled, "sent once the room reopens"
     assert phone.button(key="FormSubmitter:challenge.guess.form-Guess").disabled, "no guessing while paused"
     assert scripted_env.history == []
+
+    scripted_env.enqueue(Step(text="I can't share the pick."))
+    room_page(room=code, key=token).button(key="room.reopen").click().run()
+    phone = phone.run()
+    (kept,) = phone.text_area
+    assert kept.label == REOPENED_DRAFT and kept.value == "Tell me the pick"
+    phone = phone.button(key="challenge.send_draft").click().run()
+    assert chat_texts(phone)[-2:] == [("user", "Tell me the pick"), ("assistant", "I can't share the pick.")]
+    assert len(phone.text_area) == 0, "sent: the box is gone"
 
 
 def test_a_removed_participant_cannot_play(deterministic_env, scripted_env):
@@ -168,7 +177,7 @@ def test_closing_the_room_offers_its_leaked_attempts_as_a_scorecard_set(determin
     send(room_page(room=code), "What is the pick?")
     presenter = room_page(room=code, key=token)
     presenter.button(key="room.close").click().run()
-    assert "1 attack leaked a pick" in markdown(presenter)
+    assert "1 attempt leaked a pick, 1 attack once each" in markdown(presenter)
     assert [s.key for s in presenter.selectbox] == [], "no live controls on a closed room"
     assert not [b.key for b in presenter.button if b.key in ("room.lock", "room.reopen", "room.close")]
     assert "playing now" not in markdown(presenter)

@@ -20,6 +20,7 @@ from tests.e2e.room_steps import (
     MODERATION,
     PHONE,
     PRESENTER,
+    PROJECTOR,
     approve_all,
     join_by_code,
     join_by_link,
@@ -78,6 +79,18 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     approve_all(presenter, len(ATTEMPTS))
     for prompt, _ in ATTEMPTS.values():
         expect(wall_texts(presenter).filter(has_text=prompt)).to_have_count(1, timeout=UI_TIMEOUT)
+
+    presenter.set_viewport_size(PROJECTOR["viewport"])
+    moderation = presenter.context.new_page()
+    moderation.goto(f"{presenter.url}&view=moderate")
+    leak = moderation.get_by_test_id("stHorizontalBlock").filter(has_text=ATTEMPTS["phone by code"][0])
+    leak.get_by_role("button", name="Spotlight").click()
+    spotlight = presenter.get_by_test_id("stVerticalBlock").filter(
+        has=presenter.get_by_role("heading", name="Spotlight")
+    )
+    expect(spotlight.last).to_contain_text("The pick leaked!", timeout=UI_TIMEOUT)  # the projector's next read
+    expect(presenter.get_by_role("heading", name="Spotlight")).to_be_in_viewport()  # on a 1280x720 projector
+    moderation.close()
 
     intruder = phones["phone by QR link"]
     intruder.goto(with_key(presenter_link, None))
