@@ -110,11 +110,13 @@ def ttft(base_url: str, messages: list[dict]) -> tuple[float, str]:
 
 def servers(model: Path, chunks: list[int], one_token: bool) -> dict[str, LocalModelServer]:
     """llama-cpp-python's server as it batches by default, and the repeatable one for each chunk size."""
-    named = {BATCHED: LocalModelServer(model, chunk=0)}
+    # Without the cache of whole states (which would restore the turn before instead of reading a cold prompt):
+    # this measures what a prompt costs to read.
+    named = {BATCHED: LocalModelServer(model, chunk=0, state_cache_bytes=0)}
     for chunk in chunks:
-        named[f"repeatable, chunks of {chunk}"] = LocalModelServer(model, chunk=chunk)
+        named[f"repeatable, chunks of {chunk}"] = LocalModelServer(model, chunk=chunk, state_cache_bytes=0)
     if one_token:
-        named["one token per decode"] = LocalModelServer(model, chunk=1)
+        named["one token per decode"] = LocalModelServer(model, chunk=1, state_cache_bytes=0)
     return named
 
 

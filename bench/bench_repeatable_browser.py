@@ -89,7 +89,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     model = find_model_file()
-    named = {BATCHED: LocalModelServer(model, chunk=0), REPEATABLE: LocalModelServer(model, chunk=DEFAULT_CHUNK)}
+    named = {  # without the cache of whole states, as in bench_prompt_cache.py: a cold turn is read whole
+        BATCHED: LocalModelServer(model, chunk=0, state_cache_bytes=0),
+        REPEATABLE: LocalModelServer(model, chunk=DEFAULT_CHUNK, state_cache_bytes=0),
+    }
     times = {(name, when): [] for name in named for when in ("cold", "warm")}
     loads = []
     try:

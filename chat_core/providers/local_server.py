@@ -28,6 +28,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # re-reads at most 7 cached tokens, not 15, and the new end of a chat's prompt is often only 20 tokens long
 # (docs/PERFORMANCE.md).
 DEFAULT_CHUNK = 8
+STATE_CACHE_BYTES = 1 << 30
+"""llama-cpp-python's cache of whole prompt states, in memory: each conversation's last state is kept beside the
+others' (a room of 30 phones, the personas, the tutor's example sets), so a turn that follows another conversation's
+reads only its own new end. About 25 KB per token on this model: 1 GiB holds 40,000 tokens of conversations; the
+least recently used go first."""
 
 
 def find_model_file(override: str | None = None) -> Path:
@@ -93,6 +98,7 @@ class LocalModelServer:
         context: int = 2048,
         threads: int | None = None,
         chunk: int = DEFAULT_CHUNK,
+        state_cache_bytes: int = STATE_CACHE_BYTES,
         startup_timeout: float = 180.0,
         host: str = "127.0.0.1",
         port: int | None = None,
@@ -104,6 +110,7 @@ class LocalModelServer:
         # under load, one thread answered 4 to 9 times faster than two.
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
         self.chunk = chunk
+        self.state_cache_bytes = state_cache_bytes
         self.startup_timeout = startup_timeout
         self.host = host
         # The port to try first (a firewall rule may name one); when another process holds it, any free one.
@@ -153,6 +160,8 @@ class LocalModelServer:
             "--n_threads_batch", str(self.threads),
             # Several browser tabs share this server: a new request waits its turn instead of cutting off a reply.
             "--interrupt_requests", "False",
+            *(["--cache", "True", "--cache_type", "ram", "--cache_size", str(self.state_cache_bytes)]
+              if self.state_cache_bytes else []),
         ]  # fmt: skip
 
     def _start(self) -> None:

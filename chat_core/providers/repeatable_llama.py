@@ -27,6 +27,7 @@ whole chunks while the server waits for the next request, which stops it at the 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,7 @@ from contextlib import contextmanager
 
 import llama_cpp
 import llama_cpp.llama_cpp as llama_cpp_api
+import numpy as np
 
 FIRST_CHUNK_MOST = 256
 """The most tokens of a first message read in one decode (the server's `n_batch`); a longer one's rest goes in
@@ -161,18 +163,39 @@ class RepeatableLlama(llama_cpp.Llama):
         self._requires_eval = not logits
 
     def save_state(self) -> llama_cpp.LlamaState:
-        """The state, with how far it holds whole chunks (for llama-cpp-python's prompt cache)."""
+        """The state, with how far it holds whole chunks and on which grid (for llama-cpp-python's cache of states).
+
+        Without the logits of the last batch: llama-cpp-python copies them (up to `n_batch` rows of the vocabulary,
+        50 MB here) into every state, and nothing here reads them: a restored prompt's last chunk is read again.
+        """
         self.finish_tidying(interrupt=True)
-        state = super().save_state()
+        size = llama_cpp_api.llama_state_get_size(self._ctx.ctx)
+        buffer = (ctypes.c_uint8 * int(size))()
+        written = int(llama_cpp_api.llama_state_get_data(self._ctx.ctx, buffer, size))
+        state = llama_cpp.LlamaState(
+            input_ids=self.input_ids.copy(), scores=np.empty((0, self._n_vocab), dtype=np.single),
+            n_tokens=self.n_tokens, llama_state=ctypes.string_at(buffer, written), llama_state_size=written,
+            seed=self._seed,
+        )  # fmt: skip
         state.whole_chunks_until, state.head = self._whole_chunks_until, self._head
         return state
 
     def load_state(self, state: llama_cpp.LlamaState) -> None:
         """Restore a saved state; a state saved by another class is trusted for nothing."""
         self.finish_tidying(interrupt=True)
-        super().load_state(state)
-        self._whole_chunks_until = min(getattr(state, "whole_chunks_until", 0), self.n_tokens)
-        self._head = getattr(state, "head", 0)
+        if not hasattr(state, "head"):
+            super().load_state(state)
+            self._whole_chunks_until = self._head = 0
+            return
+        self.input_ids = state.input_ids.copy()
+        self.n_tokens = state.n_tokens
+        self._requires_eval = True
+        self._seed = state.seed
+        data = (ctypes.c_uint8 * state.llama_state_size).from_buffer_copy(state.llama_state)
+        if llama_cpp_api.llama_state_set_data(self._ctx.ctx, data, state.llama_state_size) != state.llama_state_size:
+            raise RuntimeError("Failed to set llama state data")
+        self._whole_chunks_until = min(state.whole_chunks_until, self.n_tokens)
+        self._head = state.head
 
 
 def chunk_start(position: int, head: int, chunk: int) -> int:

@@ -173,3 +173,32 @@ def test_a_reply_read_again_while_idle_is_reused_by_the_next_turn_with_the_same_
     earlier = len(prompt(model, "Tell me about glass, please.", EARLIER))
     assert seen[0][0] > earlier, "the next turn started inside the reply, not before it"
     assert np.array_equal(warm, cold(model, following))
+
+
+def test_a_state_kept_in_llama_cpp_pythons_cache_and_restored_later_gives_the_same_numbers(model, monkeypatch):
+    model.reset()
+    following = the_turn_before_answered(model, tidied=False)
+    state = model.save_state()
+    assert state.scores.size == 0, "no copy of the last batch's logits in a kept state"
+    first_logits(model, prompt(model, "Hello!", history=""))  # another conversation in between
+    model.load_state(state)
+    seen = decodes(model, monkeypatch)
+    restored = first_logits(model, following)
+    assert seen[0][0] > model.head_of(following), "the restored conversation was reused, not read again"
+    assert np.array_equal(restored, cold(model, following))
+
+
+def test_the_server_keeps_each_conversations_state_and_a_turn_after_another_conversation_reuses_it(model, monkeypatch):
+    model.set_cache(llama_cpp.LlamaRAMCache(capacity_bytes=1 << 28))
+    try:
+        model.reset()
+        following = the_turn_before_answered(model, tidied=True)
+        model.create_completion(prompt(model, "Hello!", history=""), max_tokens=4, temperature=0.0)
+        seen = decodes(model, monkeypatch)
+        reply = model.create_completion(following, max_tokens=8, temperature=0.0)["choices"][0]["text"]
+        assert seen[0][0] > model.head_of(following), "read from the kept state, not from the start"
+        model.set_cache(None)
+        model.reset()
+        assert model.create_completion(following, max_tokens=8, temperature=0.0)["choices"][0]["text"] == reply
+    finally:
+        model.set_cache(None)
