@@ -71,9 +71,10 @@ class RepeatableLlama(llama_cpp.Llama):
                 return position + 1
         return self.n_batch if len(tokens) > self.n_batch else 0
 
-    def reusable_prefix(self, tokens: Sequence[int]) -> int:
-        """How many leading tokens of this prompt the context may keep: a chunk boundary, short of the prompt's end."""
-        if self.head_of(tokens) != self._head:
+    def reusable_prefix(self, tokens: Sequence[int], head: int) -> int:
+        """How many leading tokens of this prompt (whose first chunk ends at `head`) the context may keep: a chunk
+        boundary, short of the prompt's end."""
+        if head != self._head:
             return 0  # the cache was read on another grid
         shared = min(common_prefix_length(self._input_ids, tokens), self._whole_chunks_until)
         # The prompt's last chunk is always evaluated again: its logits choose the reply's first token.
@@ -92,14 +93,14 @@ class RepeatableLlama(llama_cpp.Llama):
         """llama-cpp-python's generate, after cutting the context back to the prefix this prompt may reuse."""
         self.finish_tidying(interrupt=True)
         tokens = list(tokens)
-        if reset and self.n_tokens > 0:
-            keep = self.reusable_prefix(tokens)
+        if reset:
+            head = self.head_of(tokens)
+            keep = self.reusable_prefix(tokens, head) if self.n_tokens > 0 else 0
             if keep < self.n_tokens:
                 # llama-cpp-python then matches exactly `keep` tokens and evaluates the rest through `eval`.
                 self.n_tokens = keep
                 self._ctx.kv_cache_seq_rm(-1, keep, -1)
-        if reset:
-            self._head = self.head_of(tokens)
+            self._head = head
         return (yield from super().generate(tokens, *args, reset=reset, **kwargs))
 
     def _start_tidying(self) -> None:

@@ -34,8 +34,6 @@ from chat_core.ui.turn_view import Save, draft_box, turn
 PAGE = "challenge"
 PAUSED_DRAFT = "The room is paused: your message is kept here, to send once the presenter reopens it"
 REOPENED_DRAFT = "The room is open again: send the message you typed while it was paused"
-KEPT_IN_PAUSE = "challenge.draft.paused"
-"""Set while the kept message is one typed in a paused room (the box says so once the room reopens)."""
 GUESS_IN_VIEW = """<style>
 @media (min-width: 640px) {
   .stApp [data-testid="stLayoutWrapper"]:has(> .st-key-challenge-side) {
@@ -274,7 +272,7 @@ def challenge(
         typed = st.session_state.pop(keys.pending(PAGE), None)  # the kept message, sent again
     if typed and paused is not None:  # kept, under the chat: the room's page says above why it waits
         st.session_state[keys.draft(PAGE)] = typed
-        st.session_state[KEPT_IN_PAUSE] = True
+        st.session_state[keys.KEPT_IN_PAUSE] = True
         typed = None
     with chat_column:
         _chat_turn(settings, store, who, number, conversation, typed, room_id, paused is not None)
@@ -305,11 +303,11 @@ def _chat_turn(
         )
     show_conversation(conversation, page=PAGE, thread=f"level-{number}", explain=verdict_note)
     if keys.draft(PAGE) not in st.session_state:
-        st.session_state.pop(KEPT_IN_PAUSE, None)
+        st.session_state.pop(keys.KEPT_IN_PAUSE, None)
     if paused:
         draft_box(PAGE, PAUSED_DRAFT, held=True)
     else:
-        draft_box(PAGE, REOPENED_DRAFT if st.session_state.get(KEPT_IN_PAUSE) else None)
+        draft_box(PAGE, REOPENED_DRAFT if st.session_state.get(keys.KEPT_IN_PAUSE) else None)
     if typed is None or not typed.strip():
         return
     if settings is None:

@@ -385,8 +385,12 @@ def wall(code: str) -> None:
 
 def wall_line(attempt: WallAttempt) -> str:
     """One attempt on the wall: who, which level, the verdict in plain words (never markup from the attempt)."""
-    verdict = verdict_line(attempt.blocked_by, attempt.reason) + (" The pick leaked!" if attempt.leaked else "")
-    return f"**{_plain(attempt.nickname)}** · level {attempt.level} · {_plain(verdict)}"
+    return f"**{_plain(attempt.nickname)}** · level {attempt.level} · {_plain(_verdict(attempt))}"
+
+
+def _verdict(attempt: WallAttempt) -> str:
+    """Who stopped the attempt, or that nobody did, and whether the pick leaked, in plain words."""
+    return verdict_line(attempt.blocked_by, attempt.reason) + (" The pick leaked!" if attempt.leaked else "")
 
 
 def _plain(text: str) -> str:
@@ -416,8 +420,7 @@ def spotlight_card(attempt: WallAttempt) -> None:
     with st.container(border=True):
         st.markdown(f"### 🔦 Spotlight: {_plain(attempt.nickname)} at level {attempt.level}")
         st.text(attempt.prompt[:1000])
-        verdict = verdict_line(attempt.blocked_by, attempt.reason) + (" The pick leaked!" if attempt.leaked else "")
-        st.markdown(_plain(verdict))
+        st.markdown(_plain(_verdict(attempt)))
         if attempt.level < len(LEVELS):
             st.markdown(
                 _plain(next_level_meets(attempt.level + 1, attempt.prompt, attempt.reply, level(attempt.level).pick))

@@ -70,7 +70,7 @@ def _prompts() -> tuple[str, list[LabelledPrompt]] | None:
     if source == BUILT_IN:
         return "The scoring set", scoring_set()
     if source == FROM_CHALLENGE:
-        return _from_challenge()
+        return _from_challenge(room)
     upload = st.file_uploader(
         "A JSONL or CSV file with `prompt`, `label` (attack or benign) and an optional `category`",
         type=["jsonl", "csv"],
@@ -98,14 +98,13 @@ def _room_asked() -> str | None:
     return code if room is not None and room.owner == owner() else None
 
 
-def _from_challenge() -> tuple[str, list[LabelledPrompt]] | None:
+def _from_challenge(room: str | None) -> tuple[str, list[LabelledPrompt]] | None:
     """The challenge attempts that got the pick out, as attacks (each prompt once): a closed room's, for the presenter
-    who ran it and sent them here, else the visitor's own."""
+    who ran it and sent them here (`room`, from `_room_asked`), else the visitor's own."""
     store = storage()
     if store is None:
         st.info("The challenge's attempts are kept in the database, which is not available.")
         return None
-    room = _room_asked()
     try:
         if room is not None:
             rows = scorecard_rows(store.challenge_attempts(room_id=room, leaked=True))
