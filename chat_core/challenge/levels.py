@@ -6,6 +6,8 @@ Every defence is a check of the guardrail lab (`chat_core.guardrails`) or of `ch
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -163,3 +165,24 @@ def level_setup(
     layers = tuple(layer for layer in LAYERS if present[layer])
     system = (OPEN_PROMPT if "open" in on else GUARDED_PROMPT).format(pick=pick)
     return LayerSetup(layers, system, Guard(input=(*inputs, *judges), output=tuple(outputs), layers=layers))
+
+
+def load_checks(number: int | None) -> None:
+    """Read the models a level's attempts are checked with: the language detector (every level's after-level card
+    reads the attack's language) and, where the level has it, the secret classifier with its encoder. `None`: the
+    language detector alone (each player climbs freely)."""
+    from chat_core.challenge.checks import secret_classifier
+    from chat_core.guardrails.language import load
+
+    load()
+    if number is not None and "classifier" in level(number).defences:
+        secret_classifier().encoder.model  # noqa: B018 (the encoder is read on first use)
+
+
+@functools.cache
+def load_checks_in_background(number: int | None) -> threading.Thread:
+    """`load_checks` in a thread of its own, once per process and level: a room's first attempts do not wait for
+    the models, and they are read before anyone plays rather than during the first attempt."""
+    thread = threading.Thread(target=load_checks, args=(number,), name=f"load-checks-{number}", daemon=True)
+    thread.start()
+    return thread

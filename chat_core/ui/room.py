@@ -14,8 +14,9 @@ from chat_core.catalog import ROOM
 from chat_core.challenge.card import next_level_meets
 from chat_core.challenge.export import leaked_jsonl, scorecard_rows
 from chat_core.challenge.guesses import wait_seconds
-from chat_core.challenge.levels import LEVELS, level
-from chat_core.challenge.progress import counted, verdict_line
+from chat_core.challenge.levels import LEVELS, level, load_checks_in_background
+from chat_core.challenge.progress import verdict_line
+from chat_core.display import counted
 from chat_core.errors import ChatError
 from chat_core.rooms import (
     APPROVED,
@@ -49,7 +50,7 @@ from chat_core.ui import keys
 from chat_core.ui.account import owner
 from chat_core.ui.challenge import challenge, open_scorecard_if_asked
 from chat_core.ui.notices import notice, show_error
-from chat_core.ui.presenter import LARGE_TYPE
+from chat_core.ui.presenter import LARGE_TYPE, PRESENTING
 from chat_core.ui.resources import storage
 
 WALL_EVERY = timedelta(seconds=2)
@@ -248,6 +249,7 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         if room.state == CLOSED:
             st.markdown(f"## Room {room.code} is closed")
         else:
+            load_checks_in_background(room.level)
             if unreachable_from_phones(address):  # first: the QR code under it cannot work
                 st.warning(
                     "Phones cannot reach this address: it names this computer only. Start the app with "
@@ -551,3 +553,4 @@ def closed_room(store: Store, room: Room) -> None:
 def _to_scorecard(code: str) -> None:
     st.session_state[keys.SCORECARD_ROOM] = code
     st.session_state[keys.TO_SCORECARD] = True
+    st.session_state[PRESENTING] = True  # still on the projector: large type, the sidebar (and its link) folded

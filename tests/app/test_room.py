@@ -3,7 +3,8 @@ room's key, a participant's challenge that records attempts in the room, and joi
 
 from streamlit.testing.v1 import AppTest
 
-from chat_core.challenge.levels import level
+from chat_core.challenge.checks import secret_classifier
+from chat_core.challenge.levels import level, load_checks_in_background
 from chat_core.rooms import new_presenter_token, token_digest
 from chat_core.ui.challenge import PAUSED_DRAFT, REOPENED_DRAFT
 from tests.app.conftest import PAGES, ROOT, alerts, app_store, chat_texts, owner_of, send
@@ -38,6 +39,16 @@ def test_the_presenter_link_shows_the_code_qr_code_and_controls_and_a_wrong_key_
     intruder = room_page(room=code, key=new_presenter_token())
     assert any("not valid for this room" in text for text in alerts(intruder.error))
     assert [b.key for b in intruder.button if b.key and b.key.startswith("room.")] == []
+
+
+def test_the_presenters_screen_reads_the_levels_models_before_anyone_plays(deterministic_env):
+    code, token = opened_room()
+    app_store().change_room(code, level=6)
+    load_checks_in_background.cache_clear()
+    assert not room_page(room=code, key=token).exception
+    assert load_checks_in_background.cache_info().currsize == 1
+    load_checks_in_background(6).join(timeout=120)
+    assert secret_classifier().encoder._encoder is not None
 
 
 def test_a_participants_attempt_reaches_the_wall_and_its_text_only_once_approved(deterministic_env, scripted_env):

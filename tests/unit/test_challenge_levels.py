@@ -6,7 +6,7 @@ import pytest
 
 from chat_core.challenge.adaptive import AdaptiveCheck, AdaptiveDefence
 from chat_core.challenge.checks import HintCheck, PickLeakCheck, SecretClassifierCheck, SecretRuleCheck
-from chat_core.challenge.levels import LEVELS, level, level_setup, parse_levels
+from chat_core.challenge.levels import LEVELS, level, level_setup, load_checks, parse_levels
 from chat_core.checks import CheckInput
 from chat_core.errors import ChatError
 from chat_core.guardrails.input import RuleCheck
@@ -131,3 +131,17 @@ def test_a_streaming_reply_that_breaks_off_inside_the_pick_is_stopped_before_the
     check = level_setup(3).guard.output[0]
     assert check(CheckInput("?"), partial, final=False).blocked is stopped
     assert not check(CheckInput("?"), "The pick is Zep", final=True).blocked
+
+
+def test_loading_a_levels_checks_reads_the_language_model_and_the_classifiers_encoder_only_where_the_level_has_it():
+    from chat_core.challenge.checks import secret_classifier
+    from chat_core.guardrails import language
+
+    language._every_language.cache_clear()
+    language._latin_languages.cache_clear()
+    load_checks(1)
+    assert language._every_language.cache_info().currsize == 1
+    assert language._latin_languages.cache_info().currsize == 1
+    assert "classifier" not in level(1).defences and "classifier" in level(6).defences
+    load_checks(6)
+    assert secret_classifier().encoder._encoder is not None

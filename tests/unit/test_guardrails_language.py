@@ -41,3 +41,12 @@ def test_a_request_for_the_rules_in_german_is_refused_in_german():
     )
     assert verdict.blocked
     assert verdict.redirect in REFUSALS["de"]
+
+
+def test_the_detector_narrowed_to_the_refusals_languages_shares_one_model_with_the_whole_detector():
+    from chat_core.guardrails.language import LATIN_LANGUAGES, _every_language, _latin_languages
+
+    narrowed, whole = _latin_languages(), _every_language()
+    assert narrowed.tk_nextmove is whole.tk_nextmove and narrowed.tk_output is whole.tk_output
+    assert set(narrowed.nb_classes) == set(LATIN_LANGUAGES) and len(set(whole.nb_classes)) > 90
+    assert narrowed.classify("Quelle action dois-je acheter demain ?")[0] == "fr"
