@@ -26,6 +26,11 @@ replies at once redraws each ten times a second instead of once per token (bench
 once: the slowest session kept 72-74% of a solo session's rate at 0.05 s, 83% at 0.1 s)."""
 
 
+def counted(number: int, noun: str) -> str:
+    """A number with its noun ("1 attempt", "3 attempts")."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def plain_markdown(text: str) -> str:
     """Markdown that shows text exactly as typed: no formatting, links, images, emoji, colours, icons or maths."""
     return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")

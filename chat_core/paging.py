@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chat_core.display import counted
+
 LATEST = 50
 """Messages drawn when a conversation opens; each "show earlier" adds as many again."""
 
@@ -44,4 +46,4 @@ def latest_exchange(roles: Sequence[str]) -> int:
 
 def earlier_note(questions: int) -> str:
     """The label of the fold that holds the exchanges before the latest one."""
-    return f"Earlier in this conversation ({questions} question{'' if questions == 1 else 's'})"
+    return f"Earlier in this conversation ({counted(questions, 'question')})"

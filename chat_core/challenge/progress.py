@@ -55,8 +55,3 @@ def verdict_line(layer: str, reason: str = "") -> str:
         return "The model refused by itself, as its system prompt told it to."
     told = f": {reason[:1].lower()}{reason[1:]}" if reason else "."
     return f"Stopped by the {LAYER_NAMES.get(layer, layer).lower()}{told}"
-
-
-def counted(number: int, noun: str) -> str:
-    """A number with its noun ("1 attempt", "3 attempts")."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -175,14 +175,12 @@ def _chart_row(rate: Rate, configuration: str, group: str) -> dict:
         "high": rate.high,
         "count": f"{rate.hits}/{rate.total}",
         "label": f"{rate.value:.0%} ({rate.hits}/{rate.total})",
-        "label_before": rate.high > 0.8,
         "described": rate.describe(),
     }
 
 
 def chart_rows(rows: Sequence[ScoredRow]) -> list[dict]:
-    """Every rate of every layer configuration, by category and overall, with its 95% interval and its label (put
-    before the whisker when there is no room after it)."""
+    """Every rate of every layer configuration, by category and overall, with its 95% interval and its label."""
     return [
         _chart_row(
             rate, configuration_name(layers), "Overall" if rate.group == "overall" else category_name(rate.group)

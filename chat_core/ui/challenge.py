@@ -13,8 +13,9 @@ from chat_core.challenge.card import after_level_card
 from chat_core.challenge.export import leaked_jsonl, scorecard_rows, winning_prompt
 from chat_core.challenge.guesses import check_guess
 from chat_core.challenge.levels import LEVELS, level, level_setup
-from chat_core.challenge.progress import chat_of, counted, finished_attempt, teaches_level_8, verdict_line
+from chat_core.challenge.progress import chat_of, finished_attempt, teaches_level_8, verdict_line
 from chat_core.conversation import Conversation, Entry
+from chat_core.display import counted
 from chat_core.errors import ChatError
 from chat_core.guardrails.scorecard import blocked_by
 from chat_core.saving import ChatScope

@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from chat_core.challenge.export import scorecard_rows, to_jsonl
+from chat_core.display import counted
 from chat_core.errors import ChatError
 from chat_core.guardrails.data import LabelledPrompt, digest, parse_prompts, scoring_set
 from chat_core.guardrails.layers import LayerSetup, build_layers
@@ -52,6 +53,9 @@ SHOWN = "finance.scorecard.shown"
 COMPARED = "finance.scorecard.compared"
 """The id of the run it is compared with, or NO_OTHER."""
 NO_OTHER = ""
+LABEL_ROOM = 1.3
+"""Where the rate axis ends: past 100% (its last tick), so a rate's label always has room after its whisker, on
+the page's background rather than over a bar."""
 BUILT_IN = "The scoring set (never used in training)"
 UPLOADED = "An uploaded JSONL or CSV file"
 FROM_CHALLENGE = "Your attacks that leaked the challenge's pick"
@@ -187,8 +191,9 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
         ],
     )
     share = alt.X(
-        "shown:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
-    )
+        "shown:Q", title=f"{metric} (lower is better)", scale=alt.Scale(domain=[0, LABEL_ROOM]),
+        axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]),
+    )  # fmt: skip
     colour = alt.Color(
         "configuration:N", sort=None, title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
     )
@@ -197,11 +202,8 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     whisker = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
     low_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="low:Q")
     high_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="high:Q")
-    # The number beside its whisker: after it, or before it when the interval reaches the right edge.
-    after = base.transform_filter("!datum.label_before").mark_text(align="left", dx=6)
-    before = base.transform_filter("datum.label_before").mark_text(align="right", dx=-6)
-    labels = [part.encode(x="high:Q" if part is after else "low:Q", text="label:N") for part in (after, before)]
-    return alt.layer(bars, whisker, low_end, high_end, *labels).properties(title=metric)
+    label = base.mark_text(align="left", dx=6).encode(x="high:Q", text="label:N")  # after the whisker, off the bar
+    return alt.layer(bars, whisker, low_end, high_end, label).properties(title=metric)
 
 
 def _about(run: ScorecardRun) -> None:
@@ -321,7 +323,7 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
         list(samples),
         key=SAMPLE,
         format_func=lambda n: (
-            f"{n}: {len(take_sample(prompts, samples[n]))} prompts, replies up to "
+            f"{n}: {counted(len(take_sample(prompts, samples[n])), 'prompt')}, replies up to "
             f"{samples[n].max_tokens} tokens ({samples[n].hint})"
         ),
     )
@@ -331,8 +333,9 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
     setups = _configurations(setup)
     sent_to_run = st.session_state.pop(keys.SCORECARD_RUN_NOW, False)  # "Run them in the scorecard", elsewhere
     asked = st.button(
-        f"▶️ Run {len(taken)} prompts × {len(setups)} configuration(s)", key=RUN, type="primary", disabled=not taken
-    )
+        f"▶️ Run {counted(len(taken), 'prompt')} × {counted(len(setups), 'configuration')}", key=RUN, type="primary",
+        disabled=not taken,
+    )  # fmt: skip
     if (asked or sent_to_run) and taken:
         _run(name, prompts, sample, setups, settings)
     elif st.session_state.pop(RUNNING, False):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from chat_core.challenge.progress import counted
+from chat_core.display import counted
 from tests.e2e.conftest import NOT_IN_EXPANDER, REPLY_TIMEOUT, UI_TIMEOUT, open_chat, wait_until_idle
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

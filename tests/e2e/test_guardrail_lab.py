@@ -246,7 +246,7 @@ def upload_prompts(page: Page, upload: Path) -> None:
 
 def run_scorecard(page: Page) -> None:
     """Run the scorecard on the four uploaded prompts (and the system prompt alone) and wait for its end."""
-    run = page.get_by_role("button", name="▶️ Run 4 prompts × 2 configuration(s)")
+    run = page.get_by_role("button", name="▶️ Run 4 prompts × 2 configurations")
     expect(run).to_be_enabled(timeout=UI_TIMEOUT)
     run.click()
     expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=REPLY_TIMEOUT)

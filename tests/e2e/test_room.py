@@ -125,5 +125,8 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     )
     run = presenter.get_by_text(f"from Room {code}'s leaked attempts")
     expect(run.filter(has_text="complete")).to_be_visible(timeout=REPLY_TIMEOUT)
+    # Still projected: presenter mode, its sidebar folded away with the visitor's private link in it.
+    expect(presenter.get_by_role("switch", name="🎤 Presenter mode")).to_be_checked()
+    expect(presenter.get_by_text("Your link", exact=True)).not_to_be_in_viewport(timeout=UI_TIMEOUT)
     for page in (presenter, *phones.values()):
         page.context.close()

@@ -133,7 +133,6 @@ def test_chart_rows_hold_each_configurations_rates_with_intervals_and_labels():
     assert overall[("System prompt, Input check", "False refusal")]["count"] == "0/1"
     assert all(r["low"] <= r["rate"] <= r["high"] for r in chart)
     assert {r["group"] for r in chart} >= {"Direct advice requests", "Benign questions that sound risky"}
-    assert [r["label_before"] for r in chart if r["group"] == "Overall"] == [True, False, False]
 
 
 def test_configurations_are_named_in_words():
