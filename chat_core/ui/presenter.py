@@ -22,7 +22,7 @@ LARGE_TYPE = """<style>
 .stMain h1 { font-size: 2rem; padding: 0; }
 .stMain h4 { font-size: 1.5rem; padding: 0; }
 .stMain button p { font-size: 1.2rem; }
-.stMain [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-bottom: 2rem; }
+.stMain [data-testid="stMainBlockContainer"] { padding: 3.5rem 2.5rem 2rem; }
 .stMain [data-testid="stChatInput"] > div { padding-top: 0.25rem; padding-bottom: 0.25rem; }
 .stMain [data-testid="stChatInput"] > div > div { flex-direction: row; align-items: center; }
 .stMain [data-testid="stChatInput"] > div > div > div:first-child { flex: 1 1 auto; }

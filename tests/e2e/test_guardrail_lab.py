@@ -138,6 +138,10 @@ def present(page: Page) -> None:
     wait_until_idle(page)
     expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport(timeout=UI_TIMEOUT)
     page.wait_for_function(f"() => ({MAIN_WIDTH})() >= innerWidth - 1", timeout=UI_TIMEOUT)
+    title = page.get_by_role("heading", name="Guardrail lab").bounding_box()
+    switch = page.get_by_text("🎤 Presenter mode").bounding_box()
+    middle = [box["y"] + box["height"] / 2 for box in (title, switch)]
+    assert abs(middle[0] - middle[1]) < title["height"] / 2, "the title, the views and the switch hold one line"
 
 
 def ask_demo(page: Page, label: str) -> None:
