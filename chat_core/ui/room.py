@@ -269,9 +269,9 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
         if room.state == CLOSED:
             closed_room(store, room)
         else:
-            st.markdown(f"The room is **{ROOM_STATES[room.state]}**.")
-            with st.expander("⚙️ Room controls: level, approval, pause, close"):  # folded: the audience sees the wall
-                room_controls(store, room, key)
+            state_row(store, room, key)
+            with st.expander("⚙️ Room settings: level, approval"):  # folded: the audience sees the wall
+                room_settings(store, room, key)
         wall(room.code)
     st.link_button(
         "🔒 Moderation and participants: open in a window of its own, off the projector",
@@ -307,8 +307,26 @@ def _change(store: Store, code: str, key: str, **changes) -> None:
         notice(error)
 
 
-def room_controls(store: Store, room: Room, key: str) -> None:
-    """The level everyone plays, lock / reopen / close, and whether texts wait for approval."""
+def state_row(store: Store, room: Room, key: str) -> None:
+    """Whether the room is open, with pause or reopen and close beside it: in reach at once, never folded away."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.markdown(f"The room is **{ROOM_STATES[room.state]}**.", width="content")
+    if room.state == OPEN:
+        row.button("⏸ Pause", key="room.lock", on_click=_change, args=(store, room.code, key), kwargs={"state": LOCKED})
+    if room.state == LOCKED:
+        row.button(
+            "▶ Reopen", key="room.reopen", on_click=_change, args=(store, room.code, key), kwargs={"state": OPEN}
+        )
+    with row.popover("⏹ Close the room"):
+        st.markdown("Closing ends the room for everyone: phones can no longer play, and it cannot be reopened.")
+        st.button(
+            "Close it now", key="room.close", type="primary", on_click=_change, args=(store, room.code, key),
+            kwargs={"state": CLOSED, "spotlight": None},
+        )  # fmt: skip
+
+
+def room_settings(store: Store, room: Room, key: str) -> None:
+    """The level everyone plays, and whether texts wait for approval."""
     choices = [FREE_CLIMB, *range(1, len(LEVELS) + 1)]
     st.selectbox(
         "Level everyone plays", choices, index=choices.index(room.level or FREE_CLIMB), key=f"room.{room.code}.level",
@@ -324,20 +342,6 @@ def room_controls(store: Store, room: Room, key: str) -> None:
             store, room.code, key, approve_first=st.session_state[f"room.{room.code}.approve_first"]
         ),
     )  # fmt: skip
-    row = st.container(horizontal=True)
-    if room.state == OPEN:
-        row.button("⏸ Pause", key="room.lock", on_click=_change, args=(store, room.code, key), kwargs={"state": LOCKED})
-    if room.state == LOCKED:
-        row.button(
-            "▶ Reopen", key="room.reopen", on_click=_change, args=(store, room.code, key), kwargs={"state": OPEN}
-        )
-    if room.state != CLOSED:
-        with row.popover("⏹ Close the room"):
-            st.markdown("Closing ends the room for everyone: phones can no longer play, and it cannot be reopened.")
-            st.button(
-                "Close it now", key="room.close", type="primary", on_click=_change, args=(store, room.code, key),
-                kwargs={"state": CLOSED, "spotlight": None},
-            )  # fmt: skip
 
 
 @st.fragment(run_every=WALL_EVERY)
