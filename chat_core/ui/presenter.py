@@ -37,10 +37,11 @@ LARGE_TYPE = """<style>
 .st-key-finance-notes + div, .st-key-finance-actions { margin-top: 0.5rem; }
 </style>"""
 """Large type, and room made so a question, its reply and its verdict fit a 1280 x 720 screen: less space above the
-page, a smaller title, the verdict beside the reply a size down (the chat's "finance.notes"), with Clear and
-Regenerate under it. A reply longer than the window scrolls in its own box (in "finance.newest"), and shows it: a
-scroll bar drawn dark on a light track whatever the system hides, and a shadow at its foot while more lies below
-(a white cover scrolls with the text and hides the shadow once the end is reached)."""
+page and at its sides (the title, the views and the switch hold one line even with colour emoji), a smaller title,
+the verdict beside the reply a size down (the chat's "finance.notes"), with Clear and Regenerate under it. A reply
+longer than the window scrolls in its own box (in "finance.newest"), and shows it: a scroll bar drawn dark on a
+light track whatever the system hides, and a shadow at its foot while more lies below (a white cover scrolls with
+the text and hides the shadow once the end is reached)."""
 KIND_SIGNS = {"benign": "🟢 benign", "blunt": "🟠 blunt", "sneaky": "🔴 sneaky"}
 
 
