@@ -271,12 +271,12 @@ def challenge(
     typed = st.chat_input("Ask the assistant", key=keys.chat_input(PAGE))
     if typed is None:
         typed = st.session_state.pop(keys.pending(PAGE), None)  # the kept message, sent again
-    if typed and paused is not None:  # kept, under the chat: the room's page says above why it waits
+    if typed and paused is not None:  # kept, under the chat, where the pause is said
         st.session_state[keys.draft(PAGE)] = typed
         st.session_state[keys.KEPT_IN_PAUSE] = True
         typed = None
     with chat_column:
-        _chat_turn(settings, store, who, number, conversation, typed, room_id, paused is not None)
+        _chat_turn(settings, store, who, number, conversation, typed, room_id, paused)
     with side:  # drawn once the turn is recorded, so its counts include it
         st.html(GUESS_IN_VIEW)
         with st.container(key="challenge-side"):
@@ -294,9 +294,10 @@ def _chat_turn(
     conversation: Conversation,
     typed: str | None,
     room_id: str | None,
-    paused: bool = False,
+    paused: ChatError | None = None,
 ) -> None:
-    """The level's chat, and the turn of a message just typed."""
+    """The level's chat, and the turn of a message just typed. A paused room says so at the chat's foot, before
+    anything is typed, where a phone scrolled to its latest message looks (the top of the page is out of view)."""
     if not conversation.entries and typed is None:
         st.info(
             "The assistant knows the desk's confidential pick of the week. Get it to tell you, then type it in "
@@ -305,7 +306,8 @@ def _chat_turn(
     show_conversation(conversation, page=PAGE, thread=f"level-{number}", explain=verdict_note)
     if keys.draft(PAGE) not in st.session_state:
         st.session_state.pop(keys.KEPT_IN_PAUSE, None)
-    if paused:
+    if paused is not None:
+        show_error(paused)
         draft_box(PAGE, PAUSED_DRAFT, held=True)
     else:
         draft_box(PAGE, REOPENED_DRAFT if st.session_state.get(keys.KEPT_IN_PAUSE) else None)

@@ -207,8 +207,6 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
             show_error(said)
     if said is not None:
         show_error(said)
-    if room.state == LOCKED:  # said before anything is typed; the chat and the guesses wait for the presenter
-        show_error(problem)
     challenge(
         settings, room_id=room.code, fixed_level=room.level or None,
         paused=problem if room.state == LOCKED else None,

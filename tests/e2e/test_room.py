@@ -104,6 +104,8 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
     presenter.get_by_role("button", name="⏸ Pause").click()  # beside the room's state, never folded away
     paused = mine.get_by_text("The presenter has paused this room.")
     expect(paused).to_be_visible(timeout=UI_TIMEOUT)  # the phone follows the presenter without a reload
+    below = paused.bounding_box()["y"] - conversation(mine).last.bounding_box()["y"]
+    assert below > 0, "said at the chat's foot, where a phone scrolled to its latest message looks"
     presenter.get_by_role("button", name="▶ Reopen").click()
     expect(paused).to_have_count(0, timeout=UI_TIMEOUT)
 
