@@ -62,6 +62,9 @@ MODERATE = "moderate"
 FREE_CLIMB = 0
 """The level choice that lets each participant climb freely."""
 ROOM_STATES = {OPEN: "open", LOCKED: "paused", CLOSED: "closed"}
+QR_WIDTH, QR_SMALL = 330, 180
+"""The QR code's width on the projector; smaller under the warning that phones cannot reach the address, so both stay
+in a 1280 x 720 window."""
 ROOM_TYPE = """<style>
 .st-key-room-join h2 { font-size: 2.4rem; padding: 0.25rem 0; }
 .st-key-room-join h3 { font-size: 2rem; padding: 0 0 0.5rem; overflow-wrap: anywhere; }
@@ -248,18 +251,18 @@ def presenter_view(store: Store, room: Room, key: str) -> None:
             st.markdown(f"## Room {room.code} is closed")
         else:
             load_checks_in_background(room.level)
-            if unreachable_from_phones(address):  # first: the QR code under it cannot work
+            unreachable = unreachable_from_phones(address)
+            if unreachable:  # first: the QR code under it cannot work
                 st.warning(
-                    "Phones cannot reach this address: it names this computer only. Start the app with "
-                    "`--server.address 0.0.0.0`, open it by the computer's network address (or deploy it), and open "
-                    "the room again from there.",
+                    "Phones cannot reach this address, which names this computer only: start the app with "
+                    "`--server.address 0.0.0.0` and open the room from the computer's network address.",
                     icon="📵",
                 )
             st.markdown(f"## Join at\n### {address.split('://', 1)[-1].split('?', 1)[0]}\n## Code **{room.code}**")
             qr = io.BytesIO()
             segno.make(address, error="m").save(qr, kind="png", scale=10, border=2)
             st.image(
-                qr.getvalue(), caption=f"Scan to join room {room.code}", width=330,
+                qr.getvalue(), caption=f"Scan to join room {room.code}", width=QR_SMALL if unreachable else QR_WIDTH,
                 alt=f"QR code of the join address for room {room.code}",
             )  # fmt: skip
     with controls:  # the spotlight and the wall beside the QR code: in view on a 1280x720 projector
