@@ -53,6 +53,8 @@ SHOWN = "finance.scorecard.shown"
 COMPARED = "finance.scorecard.compared"
 """The id of the run it is compared with, or NO_OTHER."""
 NO_OTHER = ""
+CHART_TEXT = 14
+"""The charts' type size, in pixels: readable on a projector (Vega-Lite's own is 10 to 11)."""
 LABEL_ROOM = 1.3
 """Where the rate axis ends: past 100% (its last tick), so a rate's label always has room after its whisker, on
 the page's background rather than over a bar."""
@@ -198,12 +200,25 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
         "configuration:N", sort=None, title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
     )
     bars = base.mark_bar().encode(x=share, color=colour)
-    # The whisker, in black over any bar: a line across the 95% interval with an upright tick at each end.
-    whisker = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
-    low_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="low:Q")
-    high_end = base.mark_tick(color="black", thickness=1.5, size=9).encode(x="high:Q")
-    label = base.mark_text(align="left", dx=6).encode(x="high:Q", text="label:N")  # after the whisker, off the bar
-    return alt.layer(bars, whisker, low_end, high_end, label).properties(title=metric)
+    # The whisker, in black on a white edge that keeps it plain over any bar: a line across the 95% interval with an
+    # upright tick at each end.
+    whisker = [
+        part
+        for colour_, wide in (("white", 2.5), ("black", 0))
+        for part in (
+            base.mark_rule(color=colour_, strokeWidth=1 + wide).encode(x="low:Q", x2="high:Q"),
+            base.mark_tick(color=colour_, thickness=1.5 + wide, size=9 + wide).encode(x="low:Q"),
+            base.mark_tick(color=colour_, thickness=1.5 + wide, size=9 + wide).encode(x="high:Q"),
+        )
+    ]
+    label = base.mark_text(align="left", dx=6, fontSize=CHART_TEXT).encode(x="high:Q", text="label:N")  # off the bar
+    return (
+        alt.layer(bars, *whisker, label)
+        .properties(title=metric)
+        .configure_axis(labelFontSize=CHART_TEXT, titleFontSize=CHART_TEXT)
+        .configure_legend(labelFontSize=CHART_TEXT, titleFontSize=CHART_TEXT)
+        .configure_title(fontSize=CHART_TEXT + 3)
+    )
 
 
 def _about(run: ScorecardRun) -> None:

@@ -176,3 +176,6 @@ def test_a_rates_label_stands_after_its_whisker_even_at_100_percent_never_over_i
     ]
     axis = spec["layer"][0]["encoding"]["x"]
     assert axis["scale"]["domain"][1] > 1 and axis["axis"]["values"][-1] == 1
+    rules = [layer["mark"] for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
+    assert [(r["color"], r["strokeWidth"]) for r in rules] == [("white", 3.5), ("black", 1)], "a white edge under it"
+    assert spec["config"]["axis"]["labelFontSize"] >= 14 <= texts[0]["mark"]["fontSize"], "readable on a projector"
