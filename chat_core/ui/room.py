@@ -62,6 +62,13 @@ MODERATE = "moderate"
 FREE_CLIMB = 0
 """The level choice that lets each participant climb freely."""
 ROOM_STATES = {OPEN: "open", LOCKED: "paused", CLOSED: "closed"}
+WHO_STAYS = """<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-room-who) {
+    position: sticky; top: 3.75rem; z-index: 10; background: var(--st-background-color, #fff); }
+</style>"""
+"""The room's code and the participant's nickname stay in view under the top bar while the chat below scrolls (a
+chat page opens scrolled to its latest message). Sticky on the wrapper Streamlit puts around the row, which is as
+tall as the row: the page's column is what it must stick within."""
 QR_WIDTH, QR_SMALL = 330, 180
 """The QR code's width on the projector; smaller under the warning that phones cannot reach the address, so both stay
 in a 1280 x 720 window."""
@@ -199,7 +206,8 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
     if removed:
         show_error(room_error("The presenter removed you from this room.", "Ask the presenter to let you back in."))
         return
-    top = st.container(horizontal=True, vertical_alignment="center")
+    st.html(WHO_STAYS)
+    top = st.container(horizontal=True, vertical_alignment="center", key="room-who")
     top.markdown(f"**Room {room.code}** · you are **{_plain(nickname)}**")
     said = st.session_state.pop(keys.ROOM_SAID, None)
     with top.popover("Change my nickname"):

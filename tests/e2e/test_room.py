@@ -40,6 +40,9 @@ ATTEMPTS = {
 }
 
 
+SCROLLED = "() => document.querySelector('[data-testid=\"stAppScrollToBottomContainer\"]').scrollTop"
+
+
 def with_key(link: str, key: str | None) -> str:
     """The presenter's link with another key, or none."""
     parts = urlsplit(link)
@@ -69,6 +72,9 @@ def test_a_presenter_and_three_phones_play_a_room_and_close_it(browser: Browser,
         ask_and_wait(phones[name], prompt)
         expect(conversation(phones[name]).last).to_contain_text(reply)
     mine = phones["phone by code"]
+    who, top_bar = mine.locator(".st-key-room-who").bounding_box(), mine.get_by_test_id("stHeader").bounding_box()
+    assert mine.evaluate(SCROLLED) > 0, "a chat page opens scrolled to its latest message"
+    assert top_bar["y"] + top_bar["height"] <= who["y"] + 1, "the room and the nickname stay in view under the top bar"
     for other, _ in list(ATTEMPTS.values())[1:]:
         expect(mine.locator("body")).not_to_contain_text(other)  # a participant sees only their own attempts
 
