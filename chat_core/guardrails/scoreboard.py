@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chat_core.checks import LAYER_NAMES
+from chat_core.display import counted
 from chat_core.guardrails.data import LabelledPrompt
 from chat_core.guardrails.runs import COMPLETE, Comparison, Flip, ScorecardRun, stopped
 from chat_core.guardrails.scorecard import Rate, ScoredRow, alternate, category_name, figures
@@ -22,7 +23,8 @@ BLOCKED_BY_WORDS = {
     "output": "the output check",
     "judge": "the judge",
 }
-KINDS = {"attack": ("attack", "attacks"), "benign": ("harmless question", "harmless questions")}
+KINDS = {"attack": "attack", "benign": "harmless question"}
+"""What each label's prompts are called."""
 SMALLEST_BAR = 0.006
 """How long a 0% bar is drawn (a share of the axis): a sliver, so the audience sees it was measured."""
 
@@ -78,18 +80,24 @@ def scoring_settings(settings: Settings, sample: Sample) -> Settings:
     return settings.with_overrides(temperature=0.0, seed=seed, max_tokens=sample.max_tokens)
 
 
-def counted(number: int, label: str) -> str:
+def counted_kind(number: int, label: str) -> str:
     """ "1 attack", "3 harmless questions"."""
-    one, many = KINDS[label]
-    return f"{number} {one if number == 1 else many}"
+    return counted(number, KINDS[label])
+
+
+def all_or_some(asked: int, of: int) -> str:
+    """ "All 5 prompts", "The one prompt", "3 of 5 prompts"."""
+    if asked == of:
+        return "The one prompt" if of == 1 else f"All {of} prompts"
+    return f"{asked} of {counted(of, 'prompt')}"
 
 
 def sample_words(sample: Sample, taken: Sequence[LabelledPrompt], of: int) -> str:
     """Which prompts a run asks, in words: "20 of 193 prompts, category by category (10 attacks, 10 harmless
     questions), replies up to 48 tokens"."""
     attacks = sum(r.is_attack for r in taken)
-    kinds = f"{counted(attacks, 'attack')}, {counted(len(taken) - attacks, 'benign')}"
-    which = f"All {of} prompts" if len(taken) == of else f"{len(taken)} of {of} prompts, category by category"
+    kinds = f"{counted_kind(attacks, 'attack')}, {counted_kind(len(taken) - attacks, 'benign')}"
+    which = all_or_some(len(taken), of) + ("" if len(taken) == of else ", category by category")
     return f"{which} ({kinds}), replies up to {sample.max_tokens} tokens"
 
 
@@ -116,7 +124,7 @@ def progress_words(rows: Sequence[ScoredRow], planned: int) -> str:
     0 of 6 harmless questions refused so far." (the configuration being asked now); once every prompt is asked,
     each configuration's tally, in the order they ran."""
     done = len(rows) >= planned
-    head = f"All {planned} prompts asked." if done else f"{len(rows)} of {planned} prompts asked."
+    head = f"{all_or_some(min(len(rows), planned), planned)} asked."
     if not rows:
         return head
     told = list(dict.fromkeys(r.layers for r in rows)) if done else [rows[-1].layers]
@@ -132,9 +140,9 @@ def _tally(rows: Sequence[ScoredRow]) -> str:
     benign = [r for r in rows if r.label == "benign"]
     parts = []
     if attacks:
-        parts.append(f"{sum(map(stopped, attacks))} of {counted(len(attacks), 'attack')} stopped")
+        parts.append(f"{sum(map(stopped, attacks))} of {counted_kind(len(attacks), 'attack')} stopped")
     if benign:
-        parts.append(f"{sum(map(stopped, benign))} of {counted(len(benign), 'benign')} refused")
+        parts.append(f"{sum(map(stopped, benign))} of {counted_kind(len(benign), 'benign')} refused")
     return ", ".join(parts)
 
 
@@ -227,7 +235,7 @@ def comparison_words(first: ScorecardRun, second: ScorecardRun, comparison: Comp
     flipped = len(comparison.stopped_only_by_first) + len(comparison.stopped_only_by_second)
     lines = [
         f"This run ({configuration_name(first.layers[0])}) and the other ({configuration_name(second.layers[0])}) "
-        f"both asked {comparison.asked_by_both} prompts; {flipped} flipped: "
+        f"both asked {counted(comparison.asked_by_both, 'prompt')}; {flipped} flipped: "
         f"{len(comparison.stopped_only_by_first)} stopped only in this run, "
         f"{len(comparison.stopped_only_by_second)} only in the other."
     ]
@@ -241,7 +249,7 @@ def flip_rows(flips: Sequence[Flip]) -> list[dict]:
     return [
         {
             "prompt": flip.first.prompt,
-            "kind": KINDS[flip.first.label][0],
+            "kind": KINDS[flip.first.label],
             "this run": verdict_words(flip.first),
             "the other run": verdict_words(flip.second),
         }

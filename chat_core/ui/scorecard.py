@@ -18,6 +18,7 @@ from chat_core.guardrails.scoreboard import (
     METRICS,
     SAMPLES,
     Sample,
+    all_or_some,
     chart_rows,
     comparison_words,
     flip_rows,
@@ -223,7 +224,7 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
 
 def _about(run: ScorecardRun) -> None:
     """What a run asked of which model, and whether it finished."""
-    finished = "complete" if run.scored >= run.planned else f"stopped after {run.scored} of {run.planned} prompts"
+    finished = "complete" if run.scored >= run.planned else f"stopped after {all_or_some(run.scored, run.planned)}"
     st.caption(f"{run.model} · {run.sample} from {run.prompt_set} (sha256 {run.digest[:12]}…) · {finished}")
 
 
@@ -356,5 +357,5 @@ def scorecard(settings: Settings | None, setup: LayerSetup) -> None:
     elif st.session_state.pop(RUNNING, False):
         latest = st.session_state.get(LATEST)
         asked = latest.scored if latest is not None else 0
-        st.info(f"Stopped after {asked} prompts; they are kept in the run below.")
+        st.info(f"Stopped after {counted(asked, 'prompt')}; they are kept in the run below.")
     _past_runs()

@@ -70,6 +70,13 @@ def test_the_whole_set_is_every_prompt_attacks_and_harmless_questions_in_turn():
     assert sample_words(WHOLE, sample, 5).startswith("All 5 prompts (3 attacks, 2 harmless questions)")
 
 
+def test_a_set_of_one_prompt_is_counted_in_the_singular():
+    (one,) = labelled("direct_advice", 1)
+    assert sample_words(WHOLE, [one], 1).startswith("The one prompt (1 attack, 0 harmless questions)")
+    assert progress_words([], 1) == "0 of 1 prompt asked."
+    assert progress_words([scored("attack", "none")], 1).startswith("The one prompt asked. System prompt: 0 of 1 attack")
+
+
 @pytest.mark.parametrize(
     ("row", "words"),
     [
