@@ -207,10 +207,9 @@ def participant_view(settings: Settings | None, store: Store, room: Room | None)
         show_error(room_error("The presenter removed you from this room.", "Ask the presenter to let you back in."))
         return
     st.html(WHO_STAYS)
-    top = st.container(horizontal=True, vertical_alignment="center", key="room-who")
-    top.markdown(f"**Room {room.code}** · you are **{_plain(nickname)}**")
+    st.container(key="room-who").markdown(f"**Room {room.code}** · you are **{_plain(nickname)}**")
     said = st.session_state.pop(keys.ROOM_SAID, None)
-    with top.popover("Change my nickname"):
+    with st.popover("Change my nickname"):  # under the line, not held with it: the held strip stays one line
         with st.form("room.nickname.form", border=False):
             st.text_input("Nickname", value=nickname, key=keys.ROOM_NICKNAME, max_chars=40)
             st.form_submit_button("Save", on_click=_rename, args=(store, room.code))
