@@ -42,6 +42,7 @@ def test_a_title_is_plain_text_in_the_history_and_the_delete_question(chatbot: P
     sidebar.get_by_text("Rename, export or delete this conversation").click()
     delete = sidebar.get_by_role("button", name="Delete conversation")
     expect(delete).to_be_visible(timeout=UI_TIMEOUT)
+    wait_until_idle(chatbot)  # the fold's run has ended: a click during it is lost with the button it redraws
     delete.click()
     expect(sidebar.get_by_role("button", name="Yes, delete")).to_be_visible(timeout=UI_TIMEOUT)
     question = sidebar.get_by_test_id("stAlert").filter(has_text="for good")

@@ -74,7 +74,8 @@ def test_a_set_of_one_prompt_is_counted_in_the_singular():
     (one,) = labelled("direct_advice", 1)
     assert sample_words(WHOLE, [one], 1).startswith("The one prompt (1 attack, 0 harmless questions)")
     assert progress_words([], 1) == "0 of 1 prompt asked."
-    assert progress_words([scored("attack", "none")], 1).startswith("The one prompt asked. System prompt: 0 of 1 attack")
+    finished = progress_words([scored("attack", "none")], 1)
+    assert finished.startswith("The one prompt asked. System prompt: 0 of 1 attack")
 
 
 @pytest.mark.parametrize(
