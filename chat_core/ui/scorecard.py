@@ -182,6 +182,16 @@ def _run(
     st.session_state[RUNNING] = False
 
 
+def _whisker(base: alt.Chart, colour: str, wider: float) -> tuple[alt.Chart, ...]:
+    """A line across the 95% interval with an upright tick at each end, `wider` pixels wider than the black one."""
+    tick = {"color": colour, "thickness": 1.5 + wider, "size": 9 + wider}
+    return (
+        base.mark_rule(color=colour, strokeWidth=1 + wider).encode(x="low:Q", x2="high:Q"),
+        base.mark_tick(**tick).encode(x="low:Q"),
+        base.mark_tick(**tick).encode(x="high:Q"),
+    )
+
+
 def _chart(data: list[dict], metric: str) -> alt.LayerChart:
     rows = [r for r in data if r["metric"] == metric]
     base = alt.Chart(alt.Data(values=rows)).encode(
@@ -201,16 +211,9 @@ def _chart(data: list[dict], metric: str) -> alt.LayerChart:
         "configuration:N", sort=None, title="Layers on", legend=alt.Legend(orient="bottom", columns=1, labelLimit=500)
     )
     bars = base.mark_bar().encode(x=share, color=colour)
-    # The whisker, in black on a white edge that keeps it plain over any bar: a line across the 95% interval with an
-    # upright tick at each end.
-    whisker = [
-        part
-        for colour_, wide in (("white", 2.5), ("black", 0))
-        for part in (
-            base.mark_rule(color=colour_, strokeWidth=1 + wide).encode(x="low:Q", x2="high:Q"),
-            base.mark_tick(color=colour_, thickness=1.5 + wide, size=9 + wide).encode(x="low:Q"),
-            base.mark_tick(color=colour_, thickness=1.5 + wide, size=9 + wide).encode(x="high:Q"),
-        )
+    whisker = [  # in black on a white edge that keeps it plain over any bar
+        *_whisker(base, "white", 2.5),
+        *_whisker(base, "black", 0),
     ]
     label = base.mark_text(align="left", dx=6, fontSize=CHART_TEXT).encode(x="high:Q", text="label:N")  # off the bar
     return (
